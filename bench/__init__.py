@@ -1,0 +1,1 @@
+"""Benchmarks of icpdesk, run by ``make bench`` (not part of the test run)."""

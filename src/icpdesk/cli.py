@@ -1,0 +1,51 @@
+"""The ``icpdesk`` command.
+
+Each subcommand lives in ``icpdesk.commands.<name>`` and exposes
+``register(subparsers)``; the ones that touch the database call
+:func:`setup_django` first, the pure ones (``check``, ``assess``) never do, so
+they start fast and run without a database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+SUBCOMMANDS = ("assess", "calendar", "check", "serve", "demo", "worker", "manage")
+
+
+def setup_django() -> None:
+    """Configure Django for subcommands that need the database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icpdesk.settings")
+    import django
+
+    django.setup()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="icpdesk",
+        description="icpdesk: the online service desk for ICP license cases.",
+    )
+    from icpdesk import __version__
+
+    parser.add_argument("--version", action="version", version=f"icpdesk {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in SUBCOMMANDS:
+        module = importlib.import_module(f"icpdesk.commands.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of the ``icpdesk`` command line, one module each."""

@@ -1,0 +1,1 @@
+"""Demo data for `make demo`: organisations, people and cases in every state."""

@@ -1,0 +1,10 @@
+"""The desk's URL map: pages, the API and the administration."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("icpdesk.web.urls")),
+]

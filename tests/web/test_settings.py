@@ -1,0 +1,64 @@
+"""Settings: DEBUG is off unless asked for, and `check --deploy` is clean in production."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ICPDESK_")}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
+    )
+
+
+def test_debug_is_off_by_default() -> None:
+    result = _run("import icpdesk.settings as s; print(s.DEBUG)")
+    assert result.stdout.strip() == "False"
+
+
+def test_debug_can_be_asked_for() -> None:
+    result = _run("import icpdesk.settings as s; print(s.DEBUG)", ICPDESK_DEBUG="1")
+    assert result.stdout.strip() == "True"
+
+
+def test_check_deploy_is_clean_when_configured_for_production(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("ICPDESK_")},
+            "ICPDESK_SECRET_KEY": "a-long-random-production-secret-" + "x7Q9!" * 10,
+            "ICPDESK_HTTPS": "1",
+            "ICPDESK_ALLOWED_HOSTS": "desk.example.cn",
+            "ICPDESK_EMAIL_BACKEND": "smtp",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_refuses_the_local_secret_key(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("ICPDESK_")},
+            "ICPDESK_HTTPS": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
