@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from typing import Any
+
 import pytest
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "client", "admin_client", "live_server"}
@@ -24,3 +26,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
     items[:] = keep
+
+
+@pytest.fixture
+def personas(db: None) -> Any:
+    """The applicant, the agency consultant, reviewer, inspector, approver and the outsiders."""
+    from tests.factories import make_personas
+
+    return make_personas()

@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "icpdesk.accounts",
+    "icpdesk.enterprises",
+    "icpdesk.cases",
+    "icpdesk.licenses",
     "icpdesk.web",
     "icpdesk.calendars",
     "icpdesk.demo",
@@ -214,6 +218,16 @@ RULE_PACK = env("RULE_PACK", "gansu")
 # Refuse, instead of flagging as provisional, a deadline that depends on a
 # year whose official holiday schedule is not known.
 CALENDAR_STRICT = envbool("CALENDAR_STRICT", False)
+
+# Keys for personal data encrypted at rest (Fernet keys, newest first).
+FIELD_ENCRYPTION_KEYS = envlist("FIELD_KEYS")
+
+# Sign-in lockout: this many failures in a row lock the account for LOCKOUT_MINUTES.
+LOCKOUT_FAILURES = envint("LOCKOUT_FAILURES", 5)
+LOCKOUT_MINUTES = envint("LOCKOUT_MINUTES", 15)
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["icpdesk.accounts.backends.LockoutBackend"]
 
 LOGGING = {
     "version": 1,

@@ -6,5 +6,9 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("cases/", include("icpdesk.cases.urls")),
+    path("enterprises/", include("icpdesk.enterprises.urls")),
+    path("accounts/", include("icpdesk.accounts.urls")),
+    path("api/", include("icpdesk.api.urls")),
     path("", include("icpdesk.web.urls")),
 ]

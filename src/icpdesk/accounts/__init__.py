@@ -1,0 +1,1 @@
+"""Organisations, people, roles, agency mandates, sign-in lockout and API tokens."""

@@ -1,0 +1,1 @@
+"""Enterprises: the profile the eligibility rules read, security staff, history, assessments."""

@@ -1,0 +1,1 @@
+"""Licenses issued at the end of a case, and their numbers."""
