@@ -1,0 +1,1 @@
+"""Holiday schedules loaded by administrators, merged over the built-in working-day calendar."""
