@@ -56,7 +56,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return decrypt(value)
 
     def get_prep_value(self, value: Any) -> str | None:
-        value = super().get_prep_value(value)
-        if value is None or value == "":
-            return value
-        return encrypt(str(value))
+        prepared = super().get_prep_value(value)
+        if prepared is None or prepared == "":
+            return None if prepared is None else ""
+        return encrypt(str(prepared))

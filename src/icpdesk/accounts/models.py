@@ -55,7 +55,7 @@ class User(AbstractUser):
 
     @property
     def kind(self) -> str | None:
-        return self.organisation.kind if self.organisation_id else None
+        return self.organisation.kind if self.organisation is not None else None
 
     def valid_roles(self) -> frozenset[str]:
         if self.organisation is None:
@@ -82,13 +82,9 @@ class Mandate(models.Model):
     answer_supplement = models.BooleanField(default=True)
     annual_and_changes = models.BooleanField(default=True)
     granted_at = models.DateTimeField(default=timezone.now)
-    granted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         indexes: ClassVar = [
@@ -118,7 +114,7 @@ class Mandate(models.Model):
         return f"{self.agency} → {self.enterprise}"
 
 
-TOKEN_PREFIX = "icpd_"
+TOKEN_PREFIX = "icpd_"  # noqa: S105 - a public marker, not a secret
 
 
 class ApiToken(models.Model):

@@ -39,11 +39,11 @@ def serve(host: str, port: int, *, worker: bool = True) -> int:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "icpdesk.settings")
     python = sys.executable
-    children: list[subprocess.Popen[bytes]] = []
+    children: list[tuple[str, subprocess.Popen[bytes]]] = []
     web_cmd = [python, "-m", "django", "runserver", "--noreload", f"{host}:{port}"]
-    children.append(subprocess.Popen(web_cmd, env=env))
+    children.append(("web server", subprocess.Popen(web_cmd, env=env)))
     if worker:
-        children.append(subprocess.Popen([python, "-m", "icpdesk.cli", "worker"], env=env))
+        children.append(("task worker", subprocess.Popen([python, "-m", "icpdesk.cli", "worker"], env=env)))
     print(f"icpdesk: serving http://{host}:{port}/" + (" with a task worker" if worker else ""), flush=True)
     print("icpdesk: press Ctrl-C to stop", flush=True)
 
@@ -58,19 +58,19 @@ def serve(host: str, port: int, *, worker: bool = True) -> int:
     exit_code = 0
     try:
         while not stopping:
-            for child in children:
+            for name, child in children:
                 code = child.poll()
                 if code is not None:
-                    print(f"icpdesk: {child.args[2:4]} exited with {code}; stopping", file=sys.stderr)
+                    print(f"icpdesk: the {name} exited with {code}; stopping", file=sys.stderr)
                     exit_code = code or 1
                     stopping = True
             time.sleep(0.2)
     finally:
-        for child in children:
+        for _, child in children:
             if child.poll() is None:
                 child.terminate()
         deadline = time.monotonic() + 10
-        for child in children:
+        for _, child in children:
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
