@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "icpdesk.enterprises",
     "icpdesk.cases",
     "icpdesk.licenses",
+    "icpdesk.materials",
     "icpdesk.web",
     "icpdesk.calendars",
     "icpdesk.demo",
@@ -225,6 +226,14 @@ FIELD_ENCRYPTION_KEYS = envlist("FIELD_KEYS")
 # Sign-in lockout: this many failures in a row lock the account for LOCKOUT_MINUTES.
 LOCKOUT_FAILURES = envint("LOCKOUT_FAILURES", 5)
 LOCKOUT_MINUTES = envint("LOCKOUT_MINUTES", 15)
+
+# Materials: upload limits and the legibility (清) thresholds.
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
+UPLOAD_MAX_PIXELS = envint("UPLOAD_MAX_PIXELS", 80_000_000)
+LEGIBILITY_MIN_SHORT_SIDE_PX = envint("LEGIBILITY_MIN_SHORT_SIDE_PX", 1000)
+LEGIBILITY_PDF_RENDER_DPI = envint("LEGIBILITY_PDF_RENDER_DPI", 150)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["icpdesk.accounts.backends.LockoutBackend"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cases/", include("icpdesk.cases.urls")),
     path("enterprises/", include("icpdesk.enterprises.urls")),
+    path("materials/", include("icpdesk.materials.urls")),
     path("accounts/", include("icpdesk.accounts.urls")),
     path("api/", include("icpdesk.api.urls")),
     path("", include("icpdesk.web.urls")),

@@ -1,0 +1,1 @@
+"""Materials: the checklist of a case, versioned uploads and the checks run on them."""
