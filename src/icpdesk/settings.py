@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "icpdesk.cases",
     "icpdesk.licenses",
     "icpdesk.materials",
+    "icpdesk.paperwork",
     "icpdesk.web",
     "icpdesk.calendars",
     "icpdesk.demo",

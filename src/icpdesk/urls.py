@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", include("icpdesk.cases.urls")),
     path("enterprises/", include("icpdesk.enterprises.urls")),
     path("materials/", include("icpdesk.materials.urls")),
+    path("paperwork/", include("icpdesk.paperwork.urls")),
     path("accounts/", include("icpdesk.accounts.urls")),
     path("api/", include("icpdesk.api.urls")),
     path("", include("icpdesk.web.urls")),

@@ -1,0 +1,1 @@
+"""Paperwork: the documents the desk drafts from the profile and the case, in Word and PDF."""
