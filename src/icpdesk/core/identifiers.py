@@ -720,6 +720,11 @@ def _check_domain_length(raw: str, length: int) -> None:
         )
 
 
+def _plain_ascii_label(label: str) -> bool:
+    """An LDH label that IDNA would leave as it is (no hyphen at either end or in positions 3-4)."""
+    return not (label[0] == "-" or label[-1] == "-" or label[2:4] == "--")
+
+
 def normalize_domain(value: str) -> DomainInfo:
     """The domain (or the host of a URL) in A-label form, with its registrable domain."""
     kind = "domain"
@@ -764,8 +769,13 @@ def normalize_domain(value: str) -> DomainInfo:
     if host.isascii():
         _check_domain_length(raw, len(host))
     try:
-        ascii_host = idna.encode(host, uts46=True).decode("ascii")
-        unicode_host = idna.decode(ascii_host)
+        if host.isascii() and all(_plain_ascii_label(label) for label in labels):
+            # Letters, digits and inner hyphens only: already its own A-label
+            # and U-label, so the (slow) IDNA round trip is not needed.
+            ascii_host = unicode_host = host
+        else:
+            ascii_host = idna.encode(host, uts46=True).decode("ascii")
+            unicode_host = idna.decode(ascii_host)
     except idna.IDNAError as exc:
         code = "length" if "too long" in str(exc).lower() else "idna"
         raise _fail(
