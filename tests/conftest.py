@@ -7,7 +7,6 @@ the tests that touch the database run, so the second pass costs little.
 from __future__ import annotations
 
 import os
-
 from typing import Any
 
 import pytest
@@ -26,6 +25,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
     items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 
 
 @pytest.fixture

@@ -21,8 +21,13 @@ def test_a_case_walks_from_draft_to_certificate(personas: Personas) -> None:
     assert case.due_on == date(2026, 10, 13)  # National Day; Saturday 10 October is worked
     actions.accept_application(p.reviewer, case, today=date(2026, 10, 12))
     assert case.due_step == "inspection"
-    actions.schedule_inspection(p.inspector, case, date(2026, 10, 15), [p.inspector], today=date(2026, 10, 12))
-    record = {a: {"passed": True, "remarks": ""} for a in ("site", "servers", "security_manager", "rules_and_drills")}
+    actions.schedule_inspection(
+        p.inspector, case, date(2026, 10, 15), [p.inspector], today=date(2026, 10, 12)
+    )
+    record = {
+        a: {"passed": True, "remarks": ""}
+        for a in ("site", "servers", "security_manager", "rules_and_drills")
+    }
     actions.record_inspection(p.inspector, case, record, today=date(2026, 10, 15))
     assert case.state == State.INSPECTED
     actions.approve_application(p.approver, case, today=date(2026, 10, 20))

@@ -21,6 +21,7 @@ def test_home_page_speaks_english_when_asked(client: Client) -> None:
     response = client.get("/", headers={"accept-language": "en"})
     assert response.status_code == 200
     assert "ICP license service desk" in response.content.decode()
+    assert response["Content-Language"] == "en"
 
 
 @pytest.mark.django_db

@@ -1,0 +1,362 @@
+"""The case pages: each role's work queue, the new case, the case page and its actions.
+
+Views parse forms and call the actions in ``icpdesk.cases.actions``; they
+decide nothing themselves. Every query is scoped by ``icpdesk.access``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from icpdesk import access
+from icpdesk.accounts.choices import OrgKind, Scope
+from icpdesk.cases import actions, queues, timeline
+from icpdesk.cases.errors import ActionError, CaseChanged, NotFound
+from icpdesk.cases.forms import ACTION_FORMS, ActionForm, CommentForm, NewCaseForm, QueueFilterForm
+from icpdesk.cases.models import Application
+from icpdesk.core.lifecycle import (
+    APPLICANT_SIDE,
+    INSPECTION_AREAS,
+    STATE_LABELS,
+    TRANSITIONS,
+    State,
+    Transition,
+    transitions_from,
+)
+
+
+def _lang() -> str:
+    return get_language() or "zh-hans"
+
+
+def _en() -> bool:
+    return _lang().startswith("en")
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+# ------------------------------------------------------------------ queue
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    kind = queues.kind_of(user)
+    if kind is None:
+        raise Http404
+    today = _today()
+    context: dict[str, Any] = {"kind": kind, "today": today, "lang_en": _en()}
+    if kind == OrgKind.REGULATOR:
+        sections = []
+        for role in queues.regulator_roles(user):
+            page, rows = queues.paginate(
+                queues.regulator_queue(user, role), request.GET.get(f"{role}_page"), today
+            )
+            zh, en = queues.QUEUE_LABELS[role]
+            sections.append({"role": role, "label": en if _en() else zh, "page": page, "rows": rows})
+        context["sections"] = sections
+    elif kind == OrgKind.AGENCY:
+        form = QueueFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        page, rows = queues.paginate(
+            queues.agency_cases(user, filters, today), request.GET.get("page"), today
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(filter_form=form, page=page, rows=rows, query=query.urlencode())
+    else:
+        notices = list(queues.open_supplements(user))
+        page, rows = queues.paginate(queues.enterprise_cases(user), request.GET.get("page"), today)
+        context.update(notices=notices, page=page, rows=rows, query="")
+    context["can_create"] = kind != OrgKind.REGULATOR
+    return render(request, "cases/queue.html", context)
+
+
+# --------------------------------------------------------------- new case
+
+
+def _preparable(user: Any) -> Any:
+    if queues.kind_of(user) not in {OrgKind.ENTERPRISE, OrgKind.AGENCY}:
+        return None
+    enterprises = access.visible_enterprises(user, Scope.PREPARE)
+    return enterprises if enterprises.exists() else None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    enterprises = _preparable(user)
+    if enterprises is None:
+        raise Http404
+    if request.method != "POST":
+        return render(request, "cases/new.html", {"form": NewCaseForm(enterprises=enterprises)})
+    form = NewCaseForm(request.POST, enterprises=enterprises)
+    status = 422
+    if form.is_valid():
+        try:
+            application = actions.create_application(
+                user,
+                form.cleaned_data["enterprise"],
+                license_type=form.cleaned_data["license_type"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ActionError as error:
+            form.add_action_error(error)
+            status = error.status
+        else:
+            messages.success(request, _("已创建申请草稿 %(ref)s。") % {"ref": application.reference})
+            return redirect("cases:detail", pk=application.pk)
+    return render(request, "cases/new.html", {"form": form}, status=status)
+
+
+# -------------------------------------------------------------- case page
+
+
+def allowed_transitions(user: Any, application: Application) -> list[Transition]:
+    """The transitions this user may take on the case now: its state allows them and so does their role."""
+    allowed = []
+    for transition in transitions_from(application.state_enum):
+        if transition.actor == APPLICANT_SIDE:
+            ok = access.is_applicant_side(
+                user, application.enterprise, transition.mandate_scope or Scope.FILE
+            )
+        else:
+            ok = access.has_regulator_role(user, transition.actor, application.province_code)
+        if ok:
+            allowed.append(transition)
+    return allowed
+
+
+@dataclass
+class ActionPanel:
+    transition: Transition
+    form: ActionForm
+    label: str
+    error: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.transition.name
+
+
+def _load(user: Any, pk: int) -> Application:
+    try:
+        return actions.load_for(user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _enterprise_url(application: Application) -> str | None:
+    try:
+        return reverse("enterprises:detail", args=[application.enterprise_id])
+    except NoReverseMatch:
+        return None
+
+
+def _state_label(value: str, en: bool) -> str:
+    try:
+        zh, en_label = STATE_LABELS[State(value)]
+    except ValueError:
+        return value
+    return en_label if en else zh
+
+
+def _render_case(
+    request: HttpRequest,
+    application: Application,
+    *,
+    bound: ActionForm | None = None,
+    bound_name: str = "",
+    action_error: str = "",
+    page_error: str = "",
+    comment_form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    today = _today()
+    lang = _lang()
+    deadlines = list(application.deadlines.all())
+    notices = list(application.supplements.select_related("issued_by", "answered_by"))
+    inspections = list(application.inspections.prefetch_related("inspectors"))
+    comments = list(application.comments.select_related("author", "organisation"))
+    events = list(application.audit_events.all())
+    license_ = None
+    if application.state == "certificate_issued":
+        from icpdesk.licenses.models import License
+
+        license_ = License.objects.filter(application=application).first()
+    panels = []
+    for transition in allowed_transitions(user, application):
+        label = transition.label_en if lang.startswith("en") else transition.label_zh
+        if bound is not None and transition.name == bound_name:
+            panels.append(ActionPanel(transition, bound, label, action_error))
+        else:
+            form = ACTION_FORMS[transition.name](application=application, user=user)
+            panels.append(ActionPanel(transition, form, label))
+    area_labels = {a: (en if lang.startswith("en") else zh) for a, zh, en in INSPECTION_AREAS}
+    inspection_rows = []
+    for inspection in inspections:
+        record = inspection.record or {}
+        inspection_rows.append(
+            {
+                "inspection": inspection,
+                "areas": [
+                    {"label": area_labels.get(area, area), **entry}
+                    for area, entry in record.items()
+                    if isinstance(entry, dict)
+                ],
+            }
+        )
+    state_labels = {
+        name: (t.label_en if lang.startswith("en") else t.label_zh) for name, t in TRANSITIONS.items()
+    }
+    en = lang.startswith("en")
+    event_rows = [
+        {
+            "event": event,
+            "action": state_labels.get(
+                event.action, _("留言") if event.action == "comment" else event.action
+            ),
+            "from": _state_label(event.from_state, en),
+            "to": _state_label(event.to_state, en),
+        }
+        for event in events
+    ]
+    context = {
+        "case": application,
+        "enterprise": application.enterprise,
+        "enterprise_url": _enterprise_url(application),
+        "state_label": application.state_label_en if lang.startswith("en") else application.state_label_zh,
+        "eligibility": application.eligibility or None,
+        "timeline": timeline.build(application, deadlines, notices, today),
+        "lang_en": lang.startswith("en"),
+        "notices": notices,
+        "inspections": inspection_rows,
+        "license": license_,
+        "panels": panels,
+        "comments": comments,
+        "comment_form": comment_form or CommentForm(),
+        "events": event_rows,
+        "action_labels": state_labels,
+        "page_error": page_error,
+        "today": today,
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, _load(_user(request), pk))
+
+
+def _run(name: str) -> Callable[..., Any]:
+    runners: dict[str, Callable[..., Any]] = {
+        "file": actions.file_application,
+        "accept": actions.accept_application,
+        "return": actions.return_application,
+        "answer": actions.answer_supplement,
+        "lapse": actions.lapse_application,
+        "schedule_inspection": actions.schedule_inspection,
+        "record_inspection": actions.record_inspection,
+        "approve": actions.approve_application,
+        "reject": actions.reject_application,
+        "issue_certificate": actions.issue_certificate,
+        "withdraw": actions.withdraw_application,
+    }
+    return runners[name]
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = _user(request)
+    application = _load(user, pk)
+    if action not in ACTION_FORMS:
+        raise Http404
+    transition = TRANSITIONS[action]
+    label = transition.label_en if _en() else transition.label_zh
+    form = ACTION_FORMS[action](request.POST, application=application, user=user)
+    if not form.is_valid():
+        return _render_case(
+            request,
+            application,
+            bound=form,
+            bound_name=action,
+            action_error=_("请检查标出的字段。"),
+            status=422,
+        )
+    try:
+        _run(action)(
+            user,
+            application,
+            **form.arguments(),
+            expected_version=form.cleaned_data["version"],
+            today=_today(),
+        )
+    except NotFound:
+        raise Http404 from None
+    except ActionError as error:
+        message = error.message(_lang())
+        fresh = _load(user, pk)
+        data = request.POST.copy()
+        if isinstance(error, CaseChanged):
+            # The page now shows the case as it is; what was typed is kept for a deliberate retry.
+            data["version"] = str(fresh.version)
+        bound = ACTION_FORMS[action](data, application=fresh, user=user)
+        bound.is_valid()
+        if error.field:
+            bound.add_action_error(error)
+        return _render_case(
+            request,
+            fresh,
+            bound=bound,
+            bound_name=action,
+            action_error="" if error.field else message,
+            page_error=message,
+            status=error.status,
+        )
+    messages.success(request, _("已完成“%(action)s”。") % {"action": label})
+    return redirect("cases:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    application = _load(user, pk)
+    form = CommentForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            actions.add_comment(user, application, form.cleaned_data["body"])
+        except NotFound:
+            raise Http404 from None
+        except ActionError as error:
+            form.add_action_error(error)
+            status = error.status
+        else:
+            messages.success(request, _("留言已发送。"))
+            return redirect(reverse("cases:detail", args=[application.pk]) + "#comments")
+    return _render_case(request, application, comment_form=form, status=status)
