@@ -75,8 +75,17 @@ def make_rows(applications: Iterable[Application], today: date) -> list[Row]:
 
 
 def paginate(queryset: QuerySet[Application], page_number: Any, today: date) -> tuple[Page[Any], list[Row]]:
-    page = Paginator(queryset, PAGE_SIZE).get_page(page_number)
-    return page, make_rows(page.object_list, today)
+    """One page of the queue.
+
+    The page's ids are chosen on the narrow index columns in a subquery, and
+    only those rows are read in full (with their enterprise): sorting whole
+    joined rows of a 100,000-case queue to keep 50 was most of the time. Still
+    one query for the rows, so the pinned counts hold.
+    """
+    page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
+    objects = list(queryset.filter(pk__in=page.object_list))
+    page.object_list = objects
+    return page, make_rows(objects, today)
 
 
 def base(user: Any) -> QuerySet[Application]:
