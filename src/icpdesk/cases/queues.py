@@ -84,7 +84,7 @@ def paginate(queryset: QuerySet[Application], page_number: Any, today: date) -> 
     """
     page = Paginator(queryset.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
     objects = list(queryset.filter(pk__in=page.object_list))
-    page.object_list = objects
+    page.object_list = objects  # type: ignore[assignment]  # the rows replace the ids
     return page, make_rows(objects, today)
 
 
