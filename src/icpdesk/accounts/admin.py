@@ -23,7 +23,15 @@ class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Mandate)
 class MandateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("agency", "enterprise", "prepare", "file", "answer_supplement", "granted_at", "revoked_at")
+    list_display = (
+        "agency",
+        "enterprise",
+        "prepare",
+        "file",
+        "answer_supplement",
+        "granted_at",
+        "revoked_at",
+    )
     raw_id_fields = ("enterprise",)
 
 

@@ -1,0 +1,335 @@
+"""Pages of the enterprise profile: list, profile, editing, security staff, history, eligibility.
+
+Every enterprise comes from ``access.visible_enterprises``: one the user may not
+see is a 404. One the user may see but not change (a reviewer, an agency whose
+mandate does not cover preparing) answers 403 with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from icpdesk import access
+from icpdesk.accounts.choices import OrgKind, Scope
+from icpdesk.accounts.models import Mandate, Organisation
+from icpdesk.core.identifiers import mask_id_number, mask_mobile
+from icpdesk.core.rules import ProfileError
+from icpdesk.enterprises.forms import (
+    SERVER_REGIONS,
+    EnterpriseForm,
+    NewEnterpriseForm,
+    SecurityStaffForm,
+    ViolationForm,
+)
+from icpdesk.enterprises.models import MODULES, EligibilityAssessment, Enterprise
+from icpdesk.enterprises.services import assess_enterprise
+
+PAGE_SIZE = 25
+STATUS_LABELS = {
+    "pass": gettext_lazy("通过"),
+    "fail": gettext_lazy("不通过"),
+    "unknown": gettext_lazy("信息不足"),
+}
+VERDICT_LABELS = {
+    "eligible": gettext_lazy("符合条件"),
+    "not_eligible": gettext_lazy("不符合条件"),
+    "incomplete": gettext_lazy("信息不完整"),
+}
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "").lower().startswith("en") else "zh-hans"
+
+
+def _visible(request: HttpRequest, pk: int) -> Enterprise:
+    enterprise: Enterprise = get_object_or_404(access.visible_enterprises(request.user), pk=pk)
+    return enterprise
+
+
+def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "enterprises/forbidden.html", {"message": message}, status=403)
+
+
+def _may_prepare(request: HttpRequest, enterprise: Enterprise) -> bool:
+    return access.is_applicant_side(request.user, enterprise, Scope.PREPARE)
+
+
+def _prepare_refused(request: HttpRequest) -> HttpResponse:
+    return forbidden(
+        request,
+        _("只有企业本身或持有“准备材料”委托的代办机构可以修改企业资料。"),
+    )
+
+
+def _latest_assessment(enterprise: Enterprise) -> EligibilityAssessment | None:
+    return enterprise.assessments.select_related("created_by").order_by("-created_at", "-pk").first()
+
+
+def _verdict_label(verdict: str) -> str:
+    return str(VERDICT_LABELS[verdict]) if verdict in VERDICT_LABELS else verdict
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    latest = EligibilityAssessment.objects.filter(enterprise=OuterRef("pk")).order_by("-created_at", "-pk")
+    enterprises = (
+        access.visible_enterprises(request.user)
+        .only("pk", "name", "uscc", "province", "city", "domain")
+        .annotate(
+            latest_verdict=Subquery(latest.values("verdict")[:1]),
+            latest_on=Subquery(latest.values("assessed_on")[:1]),
+        )
+        .order_by("name", "pk")
+    )
+    if query:
+        enterprises = enterprises.filter(Q(name__icontains=query) | Q(uscc__icontains=query.upper()))
+    page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "enterprise": e,
+            "verdict": getattr(e, "latest_verdict", None),
+            "verdict_label": _verdict_label(getattr(e, "latest_verdict", None) or ""),
+        }
+        for e in page.object_list
+    ]
+    is_agency = bool(
+        request.user.organisation_id  # type: ignore[union-attr]
+        and request.user.organisation.kind == OrgKind.AGENCY  # type: ignore[union-attr]
+    )
+    return render(
+        request,
+        "enterprises/list.html",
+        {"page": page, "rows": rows, "query": query, "may_create": is_agency},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = _visible(request, pk)
+    unmasked = access.sees_personal_data(request.user, enterprise)
+
+    def id_shown(value: str) -> str:
+        return value if unmasked else mask_id_number(value)
+
+    def phone_shown(value: str) -> str:
+        return value if unmasked else mask_mobile(value)
+
+    staff = [
+        {"staff": s, "id_number": id_shown(s.id_number), "phone": phone_shown(s.phone)}
+        for s in enterprise.security_staff.order_by("pk")
+    ]
+    assessment = _latest_assessment(enterprise)
+    cases = (
+        access.visible_applications(request.user)
+        .filter(enterprise=enterprise)
+        .only("pk", "reference", "state", "kind", "license_type", "due_on", "due_provisional", "created_at")
+        .order_by("-created_at", "-pk")[:50]
+    )
+    module_labels = dict(MODULES)
+    region_labels = dict(SERVER_REGIONS)
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "legal_rep_id": id_shown(enterprise.legal_rep_id_number),
+            "contact_phone": phone_shown(enterprise.contact_phone),
+            "unmasked": unmasked,
+            "staff": staff,
+            "violations": enterprise.violations.order_by("-date", "-pk"),
+            "modules": [module_labels.get(m, m) for m in enterprise.modules or []],
+            "regions": [region_labels.get(r, r) for r in enterprise.server_regions or []],
+            "assessment": assessment,
+            "verdict_label": _verdict_label(assessment.verdict) if assessment else "",
+            "cases": cases,
+            "may_prepare": _may_prepare(request, enterprise),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = _visible(request, pk)
+    if not _may_prepare(request, enterprise):
+        return _prepare_refused(request)
+    if request.method == "POST":
+        form = EnterpriseForm(request.POST, instance=enterprise)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    form.save()
+            except IntegrityError:
+                form.add_error("uscc", _("已有企业使用此统一社会信用代码"))
+            else:
+                messages.success(request, _("企业资料已保存。"))
+                return redirect("enterprises:detail", pk=enterprise.pk)
+        status = 422
+    else:
+        form = EnterpriseForm(instance=enterprise)
+        status = 200
+    return render(request, "enterprises/edit.html", {"form": form, "enterprise": enterprise}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def enterprise_new(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    agency = user.organisation
+    if agency is None or agency.kind != OrgKind.AGENCY or not user.valid_roles():
+        return forbidden(request, _("只有代办机构的顾问可以新建客户企业；企业用户请编辑本企业资料。"))
+    if request.method == "POST":
+        form = NewEnterpriseForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    enterprise = form.save(commit=False)
+                    enterprise.organisation = Organisation.objects.create(
+                        kind=OrgKind.ENTERPRISE,
+                        name=enterprise.name,
+                        province_code=enterprise.province_code,
+                    )
+                    enterprise.save()
+                    Mandate.objects.create(agency=agency, enterprise=enterprise, granted_by=user)
+            except IntegrityError:
+                form.add_error("uscc", _("已有企业使用此统一社会信用代码"))
+            else:
+                messages.success(request, _("客户企业已创建，本机构持有全部委托范围。"))
+                return redirect("enterprises:detail", pk=enterprise.pk)
+        status = 422
+    else:
+        form = NewEnterpriseForm(initial={"province": "甘肃省"})
+        status = 200
+    return render(request, "enterprises/edit.html", {"form": form, "enterprise": None}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _staff_form(request, pk, None)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_edit(request: HttpRequest, pk: int, staff_pk: int) -> HttpResponse:
+    return _staff_form(request, pk, staff_pk)
+
+
+def _staff_form(request: HttpRequest, pk: int, staff_pk: int | None) -> HttpResponse:
+    enterprise = _visible(request, pk)
+    staff = get_object_or_404(enterprise.security_staff, pk=staff_pk) if staff_pk is not None else None
+    if not _may_prepare(request, enterprise):
+        return _prepare_refused(request)
+    if request.method == "POST":
+        form = SecurityStaffForm(request.POST, instance=staff)
+        if form.is_valid():
+            member = form.save(commit=False)
+            member.enterprise = enterprise
+            member.save()
+            messages.success(request, _("安全责任人已保存。"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+        status = 422
+    else:
+        form = SecurityStaffForm(instance=staff, initial=None if staff else {"insured_province": "甘肃省"})
+        status = 200
+    return render(
+        request,
+        "enterprises/staff_form.html",
+        {"form": form, "enterprise": enterprise, "staff": staff},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def staff_delete(request: HttpRequest, pk: int, staff_pk: int) -> HttpResponse:
+    enterprise = _visible(request, pk)
+    staff = get_object_or_404(enterprise.security_staff, pk=staff_pk)
+    if not _may_prepare(request, enterprise):
+        return _prepare_refused(request)
+    staff.delete()
+    messages.success(request, _("安全责任人已删除。"))
+    return redirect("enterprises:detail", pk=enterprise.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def violation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = _visible(request, pk)
+    if not _may_prepare(request, enterprise):
+        return _prepare_refused(request)
+    if request.method == "POST":
+        form = ViolationForm(request.POST)
+        if form.is_valid():
+            violation = form.save(commit=False)
+            violation.enterprise = enterprise
+            violation.save()
+            messages.success(request, _("违规记录已保存。"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+        status = 422
+    else:
+        form = ViolationForm()
+        status = 200
+    return render(
+        request, "enterprises/violation_form.html", {"form": form, "enterprise": enterprise}, status=status
+    )
+
+
+@login_required
+@require_POST
+def violation_delete(request: HttpRequest, pk: int, violation_pk: int) -> HttpResponse:
+    enterprise = _visible(request, pk)
+    violation = get_object_or_404(enterprise.violations, pk=violation_pk)
+    if not _may_prepare(request, enterprise):
+        return _prepare_refused(request)
+    violation.delete()
+    messages.success(request, _("违规记录已删除。"))
+    return redirect("enterprises:detail", pk=enterprise.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
+    """The latest kept assessment; a POST runs the rule pack now and keeps the result."""
+    enterprise = _visible(request, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            assess_enterprise(enterprise, user=request.user, lang=_lang())
+        except ProfileError as exc:
+            error = _("企业资料有误，无法评估：") + f"{exc.field}：{exc.message(_lang())}"
+        else:
+            messages.success(request, _("已按现行规则包完成评估。"))
+            return redirect("enterprises:eligibility", pk=enterprise.pk)
+    assessment = _latest_assessment(enterprise)
+    checks = []
+    if assessment is not None:
+        for check in assessment.checks():
+            checks.append({**check, "status_label": str(STATUS_LABELS.get(check["status"], check["status"]))})
+    return render(
+        request,
+        "enterprises/eligibility.html",
+        {
+            "enterprise": enterprise,
+            "assessment": assessment,
+            "checks": checks,
+            "license_types": assessment.result.get("license_types", []) if assessment else [],
+            "verdict_label": _verdict_label(assessment.verdict) if assessment else "",
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
