@@ -39,9 +39,7 @@ STATE_LABELS: dict[State, tuple[str, str]] = {
     State.LAPSED: ("逾期未补正，已终止", "Lapsed (supplement not answered)"),
 }
 
-TERMINAL_STATES = frozenset(
-    {State.REJECTED, State.CERTIFICATE_ISSUED, State.WITHDRAWN, State.LAPSED}
-)
+TERMINAL_STATES = frozenset({State.REJECTED, State.CERTIFICATE_ISSUED, State.WITHDRAWN, State.LAPSED})
 
 # Who acts, by organisation kind and role.
 APPLICANT_SIDE = "applicant"  # enterprise member/owner, or an agency consultant with a mandate

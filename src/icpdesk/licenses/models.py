@@ -21,9 +21,7 @@ class License(models.Model):
     number = models.CharField(max_length=32, unique=True)
     holder = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="licenses")
     holder_name = models.CharField(max_length=200)
-    application = models.OneToOneField(
-        "cases.Application", on_delete=models.PROTECT, related_name="license"
-    )
+    application = models.OneToOneField("cases.Application", on_delete=models.PROTECT, related_name="license")
     license_type = models.CharField(max_length=16)
     province_code = models.CharField(max_length=8, db_index=True)
     domains = models.JSONField(default=list)

@@ -6,43 +6,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('enterprises', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("enterprises", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='License',
+            name="License",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True)),
-                ('holder_name', models.CharField(max_length=200)),
-                ('license_type', models.CharField(max_length=16)),
-                ('province_code', models.CharField(db_index=True, max_length=8)),
-                ('domains', models.JSONField(default=list)),
-                ('issued_on', models.DateField()),
-                ('expires_on', models.DateField(db_index=True)),
-                ('state', models.CharField(choices=[('valid', '有效 / Valid'), ('lapsed', '失效（未年报） / Lapsed'), ('suspended', '暂停 / Suspended'), ('revoked', '吊销 / Revoked'), ('cancelled', '注销 / Cancelled'), ('expired', '过期 / Expired')], default='valid', max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='license', to='cases.application')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='licenses', to='enterprises.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True)),
+                ("holder_name", models.CharField(max_length=200)),
+                ("license_type", models.CharField(max_length=16)),
+                ("province_code", models.CharField(db_index=True, max_length=8)),
+                ("domains", models.JSONField(default=list)),
+                ("issued_on", models.DateField()),
+                ("expires_on", models.DateField(db_index=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("valid", "有效 / Valid"),
+                            ("lapsed", "失效（未年报） / Lapsed"),
+                            ("suspended", "暂停 / Suspended"),
+                            ("revoked", "吊销 / Revoked"),
+                            ("cancelled", "注销 / Cancelled"),
+                            ("expired", "过期 / Expired"),
+                        ],
+                        default="valid",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="license",
+                        to="cases.application",
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="licenses",
+                        to="enterprises.enterprise",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LicenseNumberCounter',
+            name="LicenseNumberCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('province_abbreviation', models.CharField(max_length=4)),
-                ('category', models.CharField(default='B2', max_length=4)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last_serial', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("province_abbreviation", models.CharField(max_length=4)),
+                ("category", models.CharField(default="B2", max_length=4)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last_serial", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('province_abbreviation', 'category', 'year'), name='one_counter_per_year')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("province_abbreviation", "category", "year"), name="one_counter_per_year"
+                    )
+                ],
             },
         ),
     ]
