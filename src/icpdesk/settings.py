@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "icpdesk.licenses",
     "icpdesk.materials",
     "icpdesk.paperwork",
+    "icpdesk.notifications",
     "icpdesk.web",
     "icpdesk.calendars",
     "icpdesk.demo",

@@ -10,6 +10,8 @@ urlpatterns = [
     path("enterprises/", include("icpdesk.enterprises.urls")),
     path("materials/", include("icpdesk.materials.urls")),
     path("paperwork/", include("icpdesk.paperwork.urls")),
+    path("licenses/", include("icpdesk.licenses.urls")),
+    path("notifications/", include("icpdesk.notifications.urls")),
     path("accounts/", include("icpdesk.accounts.urls")),
     path("api/", include("icpdesk.api.urls")),
     path("", include("icpdesk.web.urls")),
