@@ -262,6 +262,9 @@ def _render_case(
         "page_error": page_error,
         "today": today,
     }
+    from icpdesk.materials.services import checklist_context
+
+    context.update(checklist_context(request.user, application))
     return render(request, "cases/detail.html", context, status=status)
 
 
