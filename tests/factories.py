@@ -16,7 +16,13 @@ from icpdesk.enterprises.models import Enterprise, SecurityStaff
 PASSWORD = "correct-horse-battery-9"
 _serial = itertools.count(1)
 
-ALL_MODULES = ["product_display", "user_registration", "order_payment", "order_management", "logistics_tracking"]
+ALL_MODULES = [
+    "product_display",
+    "user_registration",
+    "order_payment",
+    "order_management",
+    "logistics_tracking",
+]
 
 
 def make_uscc(n: int | None = None, division: str = "620102") -> str:
@@ -42,7 +48,9 @@ def make_user(username: str, organisation: Organisation | None, roles: list[str]
     return user
 
 
-def make_enterprise(name: str = "兰州陇货精品电子商务有限公司", *, eligible: bool = True, **fields: Any) -> Enterprise:
+def make_enterprise(
+    name: str = "兰州陇货精品电子商务有限公司", *, eligible: bool = True, **fields: Any
+) -> Enterprise:
     """An enterprise with its own organisation; eligible on 2026-12-01 unless told otherwise."""
     organisation = make_organisation(OrgKind.ENTERPRISE, name)
     n = next(_serial)

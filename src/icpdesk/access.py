@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from icpdesk.accounts.choices import OrgKind, Role, Scope
-from icpdesk.accounts.models import Mandate
+from icpdesk.accounts.models import SCOPE_FIELDS, Mandate
 from icpdesk.cases.models import Application
 from icpdesk.enterprises.models import Enterprise
 
@@ -45,6 +45,8 @@ def enterprise_filter(user: User | Any, scope: str = Scope.VIEW, prefix: str = "
             return None
         mandates = Mandate.objects.filter(agency=org, revoked_at__isnull=True)
         if scope != Scope.VIEW:
+            if scope not in SCOPE_FIELDS:
+                return None  # an unknown scope reaches nothing
             mandates = mandates.filter(**{scope: True})
         key = f"{p}id__in" if p else "pk__in"
         return Q(**{key: mandates.values("enterprise_id")})

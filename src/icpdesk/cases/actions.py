@@ -475,7 +475,9 @@ def schedule_inspection(
     transition = _begin(user, application, "schedule_inspection", expected_version)
     today = _today(today)
     if on < today:
-        raise InvalidInput("核查日期不能早于今天。", "The inspection date cannot be in the past.", field="date")
+        raise InvalidInput(
+            "核查日期不能早于今天。", "The inspection date cannot be in the past.", field="date"
+        )
     if not inspectors:
         raise InvalidInput("请至少指定一名核查员。", "Name at least one inspector.", field="inspectors")
     for person in inspectors:
@@ -688,9 +690,12 @@ def add_comment(user: User, application: Application, body: str) -> Comment:
     if not body:
         raise InvalidInput("留言不能为空。", "The comment is empty.", field="body")
     if len(body) > 5000:
-        raise InvalidInput("留言不能超过 5000 字。", "The comment is longer than 5000 characters.", field="body")
-    if user.organisation is None:
+        raise InvalidInput(
+            "留言不能超过 5000 字。", "The comment is longer than 5000 characters.", field="body"
+        )
+    if not access.visible_applications(user).filter(pk=application.pk).exists():
         raise NotFound("没有找到该案件。", "No such case.")
+    assert user.organisation is not None  # a user who sees a case belongs to an organisation
     comment = Comment.objects.create(
         application=application, author=user, organisation=user.organisation, body=body
     )

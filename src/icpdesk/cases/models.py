@@ -119,7 +119,8 @@ class Inspection(models.Model):
     scheduled_on = models.DateField()
     inspectors = models.ManyToManyField("accounts.User", related_name="inspections")
     scheduled_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    # {"site": {"passed": bool, "remarks": str}, "servers": ..., "security_manager": ..., "rules_and_drills": ...}
+    # {"site": {"passed": bool, "remarks": str}, "servers": ..., "security_manager": ...,
+    #  "rules_and_drills": ...}
     record = models.JSONField(null=True, blank=True)
     inspected_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -150,8 +151,27 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Audit events are added, never changed: bulk updates and deletes are refused here too.
+
+    ``QuerySet.update()`` and ``.delete()`` bypass ``save()`` and ``delete()`` of the
+    model; the database refuses them as well (a trigger, migration 0003).
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit events cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AppendOnlyError("audit events cannot be changed")
+
+
 class AuditEvent(models.Model):
     """One entry of a case's audit trail. Written once; never updated or deleted by the application."""
+
+    objects = AuditEventQuerySet.as_manager()
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="audit_events")
     at = models.DateTimeField(default=timezone.now)
