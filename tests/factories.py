@@ -148,3 +148,57 @@ def make_personas() -> Personas:
         other_regulator=other_regulator,
         other_reviewer=make_user("other_reviewer", other_regulator, [Role.REVIEWER]),
     )
+
+
+_SAMPLE_PNG: bytes | None = None
+
+
+def sample_png() -> bytes:
+    """A legible, blank A4-proportioned scan (1240×1754 px, 150 dpi)."""
+    global _SAMPLE_PNG
+    if _SAMPLE_PNG is None:
+        import io
+
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (1240, 1754), "white").save(buffer, "PNG")
+        _SAMPLE_PNG = buffer.getvalue()
+    return _SAMPLE_PNG
+
+
+def supply_materials(application: Any, user: Any = None) -> None:
+    """Upload every required material of the case that has no version yet."""
+    import io
+
+    from icpdesk.materials import services
+    from icpdesk.materials.models import CaseMaterial
+
+    user = user or application.created_by
+    have = set(
+        CaseMaterial.objects.filter(application=application, versions__isnull=False).values_list(
+            "material_id", flat=True
+        )
+    )
+    for material in services.pack_of(application).materials:
+        if material.required and material.id not in have:
+            services.upload_version(
+                user, application, material.id, io.BytesIO(sample_png()), original_name=f"{material.id}.png"
+            )
+
+
+def file_with_materials(user: Any, application: Any, **kwargs: Any) -> Any:
+    """File the case after supplying its required materials (filing refuses a case missing any).
+
+    The materials are uploaded by whoever prepared the case; when that is not
+    possible (a revoked mandate, a case past its draft) the filing below
+    raises the error the test is about.
+    """
+    from icpdesk.cases import actions
+    from icpdesk.cases.errors import ActionError
+
+    try:
+        supply_materials(application)
+    except ActionError:
+        pass
+    return actions.file_application(user, application, **kwargs)

@@ -25,7 +25,7 @@ from icpdesk.cases.models import Application, AuditEvent, Comment, Deadline
 from icpdesk.core.lifecycle import INSPECTION_AREAS, State
 from icpdesk.enterprises.models import Ban, Enterprise
 from icpdesk.licenses.models import License
-from tests.factories import Personas, make_enterprise, make_organisation, make_user
+from tests.factories import Personas, file_with_materials, make_enterprise, make_organisation, make_user
 
 # The dates a case walks on by default (2026 has the official schedule).
 DAYS: dict[str, date] = {
@@ -63,7 +63,7 @@ def walk_to(
     case = actions.create_application(side, enterprise)
     if state == State.DRAFT:
         return case
-    actions.file_application(side, case, today=on["file"])
+    file_with_materials(side, case, today=on["file"])
     if state == State.FILED:
         return case
     if state in (State.RETURNED, State.LAPSED):
@@ -106,7 +106,7 @@ def test_walk_to_reaches_every_state(personas: Personas) -> None:
 
 # (transition, state the case is in, a call of the action by `user`)
 ACTIONS: dict[str, tuple[State, Callable[[User, Application], Any]]] = {
-    "file": (State.DRAFT, lambda u, c: actions.file_application(u, c, today=DAYS["file"])),
+    "file": (State.DRAFT, lambda u, c: file_with_materials(u, c, today=DAYS["file"])),
     "accept": (State.FILED, lambda u, c: actions.accept_application(u, c, today=DAYS["accept"])),
     "return": (State.FILED, lambda u, c: actions.return_application(u, c, ITEMS, today=DAYS["return"])),
     "answer": (State.RETURNED, lambda u, c: actions.answer_supplement(u, c, "已补正", today=DAYS["accept"])),
@@ -300,10 +300,10 @@ def test_a_consultant_without_the_file_scope_cannot_file(personas: Personas) -> 
     p.mandate.file = False
     p.mandate.save()
     with pytest.raises(Forbidden) as error:
-        actions.file_application(p.consultant, case, today=DAYS["file"])
+        file_with_materials(p.consultant, case, today=DAYS["file"])
     assert "file" in error.value.message_en
     # The enterprise itself still can.
-    actions.file_application(p.applicant, case, today=DAYS["file"])
+    file_with_materials(p.applicant, case, today=DAYS["file"])
     assert case.state == State.FILED
 
 
@@ -328,7 +328,7 @@ def test_a_view_only_consultant_sees_but_cannot_prepare_or_file(personas: Person
     with pytest.raises(Forbidden):
         actions.create_application(p.consultant, p.enterprise)
     with pytest.raises(Forbidden):
-        actions.file_application(p.consultant, case, today=DAYS["file"])
+        file_with_materials(p.consultant, case, today=DAYS["file"])
     with pytest.raises(Forbidden):
         actions.withdraw_application(p.consultant, case, today=DAYS["file"])
 
@@ -374,7 +374,7 @@ def test_an_ineligible_enterprise_cannot_file_and_the_failed_rule_is_named(perso
     p.enterprise.save()
     case = walk_to(p, State.DRAFT)
     with pytest.raises(PreconditionFailed) as error:
-        actions.file_application(p.consultant, case, today=DAYS["file"])
+        file_with_materials(p.consultant, case, today=DAYS["file"])
     assert error.value.status == 422
     assert "capital.registered" in error.value.extra["failed"]  # type: ignore[operator]
     assert "capital.registered" in error.value.message_en
@@ -384,7 +384,7 @@ def test_an_ineligible_enterprise_cannot_file_and_the_failed_rule_is_named(perso
     assert not Deadline.objects.filter(application=case).exists()
     p.enterprise.registered_capital_cny = 1_000_000
     p.enterprise.save()
-    actions.file_application(p.consultant, case, today=DAYS["file"])
+    file_with_materials(p.consultant, case, today=DAYS["file"])
     assert case.eligibility is not None
     assert case.eligibility["verdict"] != "not_eligible"
 
@@ -413,11 +413,11 @@ def test_a_forged_rejection_bars_the_credit_code_for_three_years(personas: Perso
     again = actions.create_application(p.consultant, p.enterprise)
     for day in (date(2026, 10, 21), date(2028, 1, 5), date(2029, 10, 20)):
         with pytest.raises(PreconditionFailed) as error:
-            actions.file_application(p.consultant, again, today=day)
+            file_with_materials(p.consultant, again, today=day)
         assert "2029-10-20" in error.value.message_en
         again.refresh_from_db()
         assert again.state == State.DRAFT
-    actions.file_application(p.consultant, again, today=date(2029, 10, 21))
+    file_with_materials(p.consultant, again, today=date(2029, 10, 21))
     assert again.state == State.FILED
 
 
@@ -659,7 +659,7 @@ def test_signals_fire_after_commit(personas: Personas, django_capture_on_commit_
     try:
         case = walk_to(personas, State.DRAFT)
         with django_capture_on_commit_callbacks(execute=True):
-            actions.file_application(personas.consultant, case, today=DAYS["file"])
+            file_with_materials(personas.consultant, case, today=DAYS["file"])
         assert received == ["file"]
     finally:
         actions.case_transitioned.disconnect(listener)

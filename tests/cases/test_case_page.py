@@ -13,7 +13,7 @@ from icpdesk.cases import actions
 from icpdesk.cases.deadlines import due_for
 from icpdesk.cases.models import Application, Comment
 from icpdesk.core.lifecycle import State
-from tests.factories import Personas
+from tests.factories import Personas, file_with_materials
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ STRANGERS = ["outsider", "other_reviewer"]
 @pytest.fixture
 def filed(personas: Personas) -> Application:
     case = actions.create_application(personas.consultant, personas.enterprise)
-    return actions.file_application(personas.consultant, case)
+    return file_with_materials(personas.consultant, case)
 
 
 def _get(client: Client, user: Any, url: str) -> Any:
@@ -222,7 +222,7 @@ def test_returned_case_shows_notice_and_paused_clock(
 def test_overdue_step_is_marked_on_the_case_page(client: Client, personas: Personas) -> None:
     p = personas
     case = actions.create_application(p.applicant, p.enterprise)
-    actions.file_application(p.applicant, case, today=date(2026, 11, 2))
+    file_with_materials(p.applicant, case, today=date(2026, 11, 2))
     assert case.due_on is not None and case.due_on < timezone.localdate()
     body = _get(client, p.reviewer, f"/cases/{case.pk}/").content.decode()
     timeline = body[body.index('id="timeline"') : body.index('id="eligibility"')]

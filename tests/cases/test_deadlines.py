@@ -13,7 +13,7 @@ from icpdesk.cases.errors import PreconditionFailed
 from icpdesk.cases.models import Application, Deadline
 from icpdesk.core.lifecycle import State
 from tests.cases.test_actions import ITEMS, PASSED, walk_to
-from tests.factories import Personas
+from tests.factories import Personas, file_with_materials
 
 
 def running(case: Application, step: str) -> Deadline:
@@ -83,13 +83,13 @@ def test_each_step_is_due_its_working_days_after_the_last(personas: Personas) ->
 def test_a_deadline_in_2027_is_provisional(personas: Personas) -> None:
     p = personas
     case = walk_to(p, State.DRAFT)
-    actions.file_application(p.consultant, case, today=date(2026, 12, 28))
+    file_with_materials(p.consultant, case, today=date(2026, 12, 28))
     assert (case.due_on, case.due_provisional) == (date(2027, 1, 4), True)
     deadline = running(case, "acceptance")
     assert (deadline.due_on, deadline.provisional) == (date(2027, 1, 4), True)
     # One that ends within 2026 is not.
     other = walk_to(p, State.DRAFT)
-    actions.file_application(p.consultant, other, today=date(2026, 12, 24))
+    file_with_materials(p.consultant, other, today=date(2026, 12, 24))
     assert (other.due_on, other.due_provisional) == (date(2026, 12, 31), False)
     assert running(other, "acceptance").provisional is False
     # Approved on the last day of 2026: the certificate is due in 2027, provisionally.

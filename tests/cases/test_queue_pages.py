@@ -17,7 +17,7 @@ from icpdesk.cases import actions
 from icpdesk.cases.models import Application
 from icpdesk.core.lifecycle import State
 from icpdesk.enterprises.models import Enterprise
-from tests.factories import Personas, make_enterprise, make_user
+from tests.factories import Personas, file_with_materials, make_enterprise, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +141,7 @@ def test_the_applicant_sees_its_cases_and_the_supplement_asked_first(
 ) -> None:
     p = personas
     case = actions.create_application(p.applicant, p.enterprise)
-    actions.file_application(p.applicant, case)
+    file_with_materials(p.applicant, case)
     actions.return_application(p.reviewer, case, [{"item": "托管协议", "reason": "服务器地址与申请表不一致"}])
     draft = actions.create_application(p.applicant, p.enterprise)
     other = _case(p.other_enterprise, State.FILED, due=date(2026, 12, 10))
@@ -230,7 +230,7 @@ def test_queue_runs_a_fixed_number_of_queries(
     _many(personas, n)
     if who == "applicant":
         returned = actions.create_application(personas.applicant, personas.enterprise)
-        actions.file_application(personas.applicant, returned)
+        file_with_materials(personas.applicant, returned)
         actions.return_application(personas.reviewer, returned, [{"item": "章程", "reason": "缺档案章"}])
     client.force_login(getattr(personas, who))
     get_calendar()  # the calendar is held in memory; load it outside the measured request

@@ -13,7 +13,7 @@ from icpdesk.cases import actions
 from icpdesk.cases.models import Application, SupplementNotice
 from icpdesk.core.lifecycle import State
 from icpdesk.enterprises.models import Ban
-from tests.factories import Personas
+from tests.factories import Personas, file_with_materials, supply_materials
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,10 @@ def _walk(p: Personas, state: State) -> Application:
     """A case brought to ``state`` by the actions."""
     today = timezone.localdate()
     case = actions.create_application(p.consultant, p.enterprise)
+    supply_materials(case)
     if state == State.DRAFT:
         return case
-    actions.file_application(p.consultant, case)
+    file_with_materials(p.consultant, case)
     if state == State.FILED:
         return case
     if state == State.RETURNED:

@@ -8,7 +8,7 @@ import pytest
 
 from icpdesk.cases import actions
 from icpdesk.core.lifecycle import State
-from tests.factories import Personas
+from tests.factories import Personas, file_with_materials
 
 
 @pytest.mark.django_db
@@ -16,7 +16,7 @@ def test_a_case_walks_from_draft_to_certificate(personas: Personas) -> None:
     p = personas
     case = actions.create_application(p.consultant, p.enterprise)
     assert case.state == State.DRAFT
-    actions.file_application(p.consultant, case, today=date(2026, 9, 30))
+    file_with_materials(p.consultant, case, today=date(2026, 9, 30))
     assert case.state == State.FILED
     assert case.due_on == date(2026, 10, 13)  # National Day; Saturday 10 October is worked
     actions.accept_application(p.reviewer, case, today=date(2026, 10, 12))

@@ -9,10 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from icpdesk.cases import actions
 from icpdesk.cases.models import Application
 from icpdesk.materials.models import MaterialVersion
-from tests.factories import Personas
+from tests.factories import Personas, file_with_materials
 from tests.materials.conftest import png, post_upload
 
 PERSONAS = [
@@ -46,7 +45,7 @@ def uploaded(personas: Personas, case: Application, put: Any) -> MaterialVersion
 
 @pytest.fixture
 def filed(personas: Personas, case: Application, uploaded: MaterialVersion) -> Application:
-    actions.file_application(personas.consultant, case, today=date(2026, 12, 1))
+    file_with_materials(personas.consultant, case, today=date(2026, 12, 1))
     return case
 
 

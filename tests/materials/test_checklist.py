@@ -9,11 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from icpdesk.cases import actions
 from icpdesk.cases.deadlines import current_pack
 from icpdesk.cases.models import Application
 from icpdesk.materials import services
-from tests.factories import Personas
+from tests.factories import Personas, file_with_materials
 from tests.materials.conftest import png
 
 
@@ -56,7 +55,7 @@ def test_accepted_and_returned_states_show_with_the_reason(
 ) -> None:
     put(personas.consultant, case, "business_license", png())
     put(personas.consultant, case, "articles", png())
-    actions.file_application(personas.consultant, case, today=date(2026, 12, 1))
+    file_with_materials(personas.consultant, case, today=date(2026, 12, 1))
     services.set_verdict(personas.reviewer, case, "business_license", "accept")
     services.set_verdict(personas.reviewer, case, "articles", "return", "缺少档案查询章")
     client = Client()

@@ -256,6 +256,16 @@ def file_application(
             + "; ".join(c["id"] for c in failed),
             failed=[c["id"] for c in failed],
         )
+    from icpdesk.materials.services import missing_required
+
+    missing = missing_required(application)
+    if missing:
+        raise PreconditionFailed(
+            "尚缺必交材料，不能申报：" + "、".join(m.name_zh for m in missing),
+            "Required materials are missing: " + ", ".join(m.name_en for m in missing),
+            field="materials",
+            missing=[m.id for m in missing],
+        )
     due = due_for("acceptance", today)
     _write_state(
         application,

@@ -23,6 +23,7 @@ from icpdesk.accounts.choices import OrgKind, Role
 from icpdesk.accounts.models import Mandate, Organisation, User
 from icpdesk.calendars.services import get_calendar
 from icpdesk.cases import actions
+from icpdesk.demo.materials import supply as supply_materials
 from icpdesk.cases.models import Application
 from icpdesk.core.identifiers import mask_id_number
 from icpdesk.core.periods import add_years
@@ -192,7 +193,7 @@ class _Loader:
         actor = owner if who == "owner" else people[who]
         on = self.day(step.ago)
         run: dict[str, Callable[[], object]] = {
-            "file": lambda: actions.file_application(actor, case, today=on),
+            "file": lambda: (supply_materials(case, actor), actions.file_application(actor, case, today=on)),
             "accept": lambda: actions.accept_application(actor, case, today=on),
             "return": lambda: actions.return_application(
                 actor, case, [{"item": item, "reason": reason} for item, reason in step.items], today=on

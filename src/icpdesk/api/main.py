@@ -1,0 +1,36 @@
+"""The desk's JSON API, ``/api/v1/``: the same actions and access rules as the pages."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from icpdesk.api import errors
+from icpdesk.api.auth import DeskSessionAuth, TokenAuth
+from icpdesk.api.cases import router as cases_router
+from icpdesk.api.docs import LocalSwagger
+from icpdesk.api.enterprises import router as enterprises_router
+
+DESCRIPTION = """\
+icpdesk 的 JSON API：企业、资格评估、案件（列表、详情、每个流程操作一个端点）、留言与审计记录。
+ICP licensing cases through the API: the same actions and access rules as the pages.
+
+Authenticate with `Authorization: Bearer <token>` (create a token on your account page) or a
+signed-in session. Errors are `{"code", "message", "field", "state"}`; messages are in
+simplified Chinese unless you send `Accept-Language: en` or `?lang=en`. Every transition takes
+an optional `version` (the case version you saw): if the case changed since, the answer is
+409 `case_changed`.
+"""
+
+api = NinjaAPI(
+    title="icpdesk API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), DeskSessionAuth()],
+    docs=LocalSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("/", enterprises_router)
+api.add_router("/", cases_router)
