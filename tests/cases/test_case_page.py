@@ -166,7 +166,7 @@ def test_case_page_shows_enterprise_snapshot_timeline_and_audit(
     assert f'href="/enterprises/{p.enterprise.pk}/"' in body
     assert "已申报，待受理" in body
     # the eligibility snapshot taken when filed
-    assert "申报时的资格评估" in body and "entity.uscc" in body and "eligible" in body
+    assert "申报时的资格评估" in body and "entity.uscc" in body and "符合条件" in body
     # the timeline: filing done today, acceptance due, the next steps projected from it
     acceptance_due = due_for("acceptance", today).on
     inspection_projected = due_for("inspection", acceptance_due).on

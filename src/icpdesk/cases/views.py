@@ -24,9 +24,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Scope
 from icpdesk.cases import actions, queues, timeline
+from icpdesk.cases.deadlines import current_pack
 from icpdesk.cases.errors import ActionError, CaseChanged, NotFound
 from icpdesk.cases.forms import ACTION_FORMS, ActionForm, CommentForm, NewCaseForm, QueueFilterForm
-from icpdesk.cases.models import Application
+from icpdesk.cases.models import Application, AuditEvent
 from icpdesk.core.lifecycle import (
     APPLICANT_SIDE,
     INSPECTION_AREAS,
@@ -34,6 +35,7 @@ from icpdesk.core.lifecycle import (
     TRANSITIONS,
     State,
     Transition,
+    action_label,
     transitions_from,
 )
 
@@ -174,6 +176,39 @@ def _enterprise_url(application: Application) -> str | None:
         return None
 
 
+def _eligibility_view(snapshot: Any, lang: str) -> dict[str, Any] | None:
+    """The snapshot with labels: the verdict and each status in words, each rule by its title."""
+    if not isinstance(snapshot, dict):
+        return None
+    from icpdesk.enterprises.views import STATUS_LABELS, VERDICT_LABELS
+
+    pack = current_pack()
+    checks = []
+    for check in snapshot.get("checks", []):
+        try:
+            title = pack.rule(str(check.get("id"))).title(lang)
+        except KeyError:
+            title = str(check.get("id"))
+        status = str(check.get("status", ""))
+        checks.append({**check, "title": title, "status_label": str(STATUS_LABELS.get(status, status))})
+    verdict = str(snapshot.get("verdict", ""))
+    return {"verdict": verdict, "verdict_label": str(VERDICT_LABELS.get(verdict, verdict)), "checks": checks}
+
+
+def _material_name(event: AuditEvent, en: bool) -> str:
+    """The material an upload or verdict entry is about, by name."""
+    material_id = (event.changes or {}).get("material") if isinstance(event.changes, dict) else None
+    if not material_id:
+        return ""
+    try:
+        material = current_pack().material(str(material_id))
+    except KeyError:
+        return str(material_id)
+    version = event.changes.get("version")
+    name = material.name_en if en else material.name_zh
+    return f"{name} v{version}" if version else name
+
+
 def _state_label(value: str, en: bool) -> str:
     try:
         zh, en_label = STATE_LABELS[State(value)]
@@ -235,9 +270,8 @@ def _render_case(
     event_rows = [
         {
             "event": event,
-            "action": state_labels.get(
-                event.action, _("留言") if event.action == "comment" else event.action
-            ),
+            "action": action_label(event.action, lang),
+            "material": _material_name(event, en),
             "from": _state_label(event.from_state, en),
             "to": _state_label(event.to_state, en),
         }
@@ -249,6 +283,7 @@ def _render_case(
         "enterprise_url": _enterprise_url(application),
         "state_label": application.state_label_en if lang.startswith("en") else application.state_label_zh,
         "eligibility": application.eligibility or None,
+        "eligibility_view": _eligibility_view(application.eligibility, lang),
         "timeline": timeline.build(application, deadlines, notices, today),
         "lang_en": lang.startswith("en"),
         "notices": notices,

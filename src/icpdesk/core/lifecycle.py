@@ -183,6 +183,29 @@ INSPECTION_AREAS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Audit-trail entries that are not state transitions.
+AUDIT_LABELS: dict[str, tuple[str, str]] = {
+    "create": ("创建申请", "Created the application"),
+    "comment": ("留言", "Comment"),
+    "material_upload": ("上传材料", "Uploaded a material"),
+    "material_accept": ("材料审查通过", "Accepted a material"),
+    "material_return": ("材料退回", "Returned a material"),
+    "material_forged": ("标记材料为伪造", "Marked a material as forged"),
+}
+
+
+def action_label(action: str, lang: str = "zh-hans") -> str:
+    """The zh or en label of an audit-trail action (a transition or another entry)."""
+    english = lang.startswith("en")
+    transition = TRANSITIONS.get(action)
+    if transition is not None:
+        return transition.label_en if english else transition.label_zh
+    pair = AUDIT_LABELS.get(action)
+    if pair is not None:
+        return pair[1] if english else pair[0]
+    return action
+
+
 def transitions_from(state: State) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if state in t.sources]
 
