@@ -40,9 +40,9 @@ from icpdesk.api.schemas import (
 )
 from icpdesk.cases import actions
 from icpdesk.cases.deadlines import working_days_left
-from icpdesk.cases.errors import ActionError, InvalidInput, NotFound
+from icpdesk.cases.errors import InvalidInput, NotFound
 from icpdesk.cases.models import Application, Inspection
-from icpdesk.core.lifecycle import STATE_LABELS, TRANSITIONS, State, transitions_from
+from icpdesk.core.lifecycle import STATE_LABELS, TRANSITIONS, State
 from icpdesk.enterprises.models import Enterprise
 from icpdesk.licenses.models import License
 
@@ -95,11 +95,7 @@ def _enterprise_ref(enterprise: Enterprise) -> dict[str, Any]:
 def allowed_actions(user: User, application: Application, lang: str) -> list[dict[str, str]]:
     """The transitions this user may take now: the actions' own authorisation, asked per transition."""
     allowed = []
-    for transition in transitions_from(application.state_enum):
-        try:
-            actions._authorise(user, application, transition)
-        except ActionError:
-            continue
+    for transition in actions.allowed_transitions(user, application):
         allowed.append(
             {
                 "name": transition.name,

@@ -1,1 +1,1 @@
-"""The licensing case: the application, its deadlines, supplement notices, inspection, comments and audit trail."""
+"""The licensing case: the application, deadlines, supplement notices, inspection, comments, audit."""

@@ -118,6 +118,24 @@ def _authorise(user: User, application: Application, transition: Transition) -> 
         )
 
 
+def allowed_transitions(user: User | Any, application: Application) -> list[Transition]:
+    """The transitions this user may take on the case now: its state, their role and mandate allow them.
+
+    Pages and the API offer exactly these; the actions enforce the same rule.
+    """
+    from icpdesk.cases.errors import ActionError
+    from icpdesk.core.lifecycle import transitions_from
+
+    allowed = []
+    for transition in transitions_from(application.state_enum):
+        try:
+            _authorise(user, application, transition)
+        except ActionError:
+            continue
+        allowed.append(transition)
+    return allowed
+
+
 def _check_state(application: Application, transition: Transition) -> None:
     if application.state_enum not in transition.sources:
         zh, en = STATE_LABELS[application.state_enum]

@@ -24,19 +24,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Scope
 from icpdesk.cases import actions, queues, timeline
+from icpdesk.cases.actions import allowed_transitions
 from icpdesk.cases.deadlines import current_pack
 from icpdesk.cases.errors import ActionError, CaseChanged, NotFound
 from icpdesk.cases.forms import ACTION_FORMS, ActionForm, CommentForm, NewCaseForm, QueueFilterForm
 from icpdesk.cases.models import Application, AuditEvent
 from icpdesk.core.lifecycle import (
-    APPLICANT_SIDE,
     INSPECTION_AREAS,
     STATE_LABELS,
     TRANSITIONS,
     State,
     Transition,
     action_label,
-    transitions_from,
 )
 
 
@@ -133,21 +132,6 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 # -------------------------------------------------------------- case page
-
-
-def allowed_transitions(user: Any, application: Application) -> list[Transition]:
-    """The transitions this user may take on the case now: its state allows them and so does their role."""
-    allowed = []
-    for transition in transitions_from(application.state_enum):
-        if transition.actor == APPLICANT_SIDE:
-            ok = access.is_applicant_side(
-                user, application.enterprise, transition.mandate_scope or Scope.FILE
-            )
-        else:
-            ok = access.has_regulator_role(user, transition.actor, application.province_code)
-        if ok:
-            allowed.append(transition)
-    return allowed
 
 
 @dataclass
