@@ -1,1 +1,1 @@
-"""Reminders and notifications: the daily sweep of duties coming due, sent once per threshold on every channel."""
+"""Reminders and notifications: the daily sweep of duties coming due, sent once per threshold."""
