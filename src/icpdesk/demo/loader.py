@@ -23,11 +23,11 @@ from icpdesk.accounts.choices import OrgKind, Role
 from icpdesk.accounts.models import Mandate, Organisation, User
 from icpdesk.calendars.services import get_calendar
 from icpdesk.cases import actions
-from icpdesk.demo.materials import supply as supply_materials
 from icpdesk.cases.models import Application
 from icpdesk.core.identifiers import mask_id_number
 from icpdesk.core.periods import add_years
 from icpdesk.demo import data
+from icpdesk.demo.materials import supply as supply_materials
 from icpdesk.enterprises.models import Enterprise, SecurityStaff
 from icpdesk.enterprises.services import assess_enterprise
 
