@@ -18,6 +18,7 @@ def browser() -> Iterator[Any]:
         pytest.fail(f"Chromium is needed for the browser tests: install Debian's chromium ({CHROMIUM})")
     # Playwright's sync API runs an event loop in this thread; the test thread
     # also touches the database to set up data, which Django allows only when told.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
@@ -35,6 +36,10 @@ def browser() -> Iterator[Any]:
         )
         yield browser
         browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

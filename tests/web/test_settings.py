@@ -10,8 +10,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _base_env() -> dict[str, str]:
+    """The environment without the desk's settings and without test-only switches."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ICPDESK_") and k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+    }
+
+
 def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ICPDESK_")}
+    clean = _base_env()
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
@@ -33,7 +42,7 @@ def test_check_deploy_is_clean_when_configured_for_production(tmp_path: Path) ->
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("ICPDESK_")},
+            **_base_env(),
             "ICPDESK_SECRET_KEY": "a-long-random-production-secret-" + "x7Q9!" * 10,
             "ICPDESK_HTTPS": "1",
             "ICPDESK_ALLOWED_HOSTS": "desk.example.cn",
@@ -52,7 +61,7 @@ def test_check_deploy_refuses_the_local_secret_key(tmp_path: Path) -> None:
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("ICPDESK_")},
+            **_base_env(),
             "ICPDESK_HTTPS": "1",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         },
