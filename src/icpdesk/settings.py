@@ -237,6 +237,9 @@ LEGIBILITY_PDF_RENDER_DPI = envint("LEGIBILITY_PDF_RENDER_DPI", 150)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Public license lookups per client address per minute (counted in the database).
+PUBLIC_LOOKUP_PER_MINUTE = envint("PUBLIC_LOOKUP_PER_MINUTE", 30)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["icpdesk.accounts.backends.LockoutBackend"]
 

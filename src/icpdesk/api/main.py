@@ -9,6 +9,7 @@ from icpdesk.api.auth import DeskSessionAuth, TokenAuth
 from icpdesk.api.cases import router as cases_router
 from icpdesk.api.docs import LocalSwagger
 from icpdesk.api.enterprises import router as enterprises_router
+from icpdesk.licenses.api import router as licenses_router
 
 DESCRIPTION = """\
 icpdesk 的 JSON API：企业、资格评估、案件（列表、详情、每个流程操作一个端点）、留言与审计记录。
@@ -34,3 +35,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", enterprises_router)
 api.add_router("/", cases_router)
+api.add_router("/", licenses_router)

@@ -34,12 +34,19 @@ class License(models.Model):
     state_changed_on = models.DateField(null=True, blank=True)
     # The national pack puts a holder that missed its annual report on the bad-record list.
     bad_record = models.BooleanField(default=False)
+    # The last day of the window of the next annual report owed (the sweep's index).
+    annual_report_due_on = models.DateField(null=True, blank=True)
+    # The renewal case started for this license, if any.
+    renewal_application = models.ForeignKey(
+        "cases.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes: ClassVar = [
             models.Index(fields=["state", "expires_on"]),
             models.Index(fields=["holder_name"]),
+            models.Index(fields=["state", "annual_report_due_on"], name="license_annual_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -141,3 +148,17 @@ class ChangeFiling(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-filed_on", "-id"]
+
+
+class PublicLookupWindow(models.Model):
+    """Requests of one client address to the public lookup in one fixed window (one minute)."""
+
+    client = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["client", "window_start"], name="one_lookup_window_per_client")
+        ]
+        indexes: ClassVar = [models.Index(fields=["window_start"], name="lookup_window_start_idx")]

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
+from icpdesk import access
+from icpdesk.accounts.choices import Scope
 from icpdesk.cases.deadlines import current_pack
 from icpdesk.cases.models import Application
 from icpdesk.core.periods import add_years
-from icpdesk.licenses.models import License, LicenseNumberCounter
+from icpdesk.licenses import annual
+from icpdesk.licenses.models import License, LicenseEvent, LicenseNumberCounter
+
+if TYPE_CHECKING:
+    from icpdesk.accounts.models import User
 
 
 def next_license_number(abbreviation: str, category: str, year: int) -> str:
@@ -44,7 +52,9 @@ def create_license(application: Application, issued_on: date) -> License:
     validity = pack.limit("license_validity")
     enterprise = application.enterprise
     number = next_license_number(pack.abbreviation, "B2", issued_on.year)
-    return License.objects.create(
+    staff = enterprise.security_staff.order_by("id").first()
+    license_type = pack.license_types.get(application.license_type)
+    license_ = License.objects.create(
         number=number,
         holder=enterprise,
         holder_name=enterprise.name,
@@ -52,6 +62,36 @@ def create_license(application: Application, issued_on: date) -> License:
         license_type=application.license_type,
         province_code=application.province_code,
         domains=[enterprise.domain] if enterprise.domain else [],
+        server_locations=[enterprise.server_address] if enterprise.server_address else [],
+        security_manager=staff.name if staff else "",
+        service_scope=license_type.name_zh if license_type else "",
         issued_on=issued_on,
         expires_on=add_years(issued_on, validity.value),
+        state_changed_on=issued_on,
+        annual_report_due_on=annual.first_due_on(pack, issued_on),
     )
+    LicenseEvent.objects.create(
+        license=license_,
+        on=issued_on,
+        actor=None,
+        action="issue",
+        to_state="valid",
+        reason=f"依申请 {application.reference} 颁发 / issued on case {application.reference}",
+        changes=recorded_facts(license_),
+    )
+    return license_
+
+
+def recorded_facts(license_: License) -> dict[str, Any]:
+    """The facts a change filing can alter, as the license records them now."""
+    return {
+        "holder_name": license_.holder_name,
+        "domains": list(license_.domains),
+        "server_locations": list(license_.server_locations),
+        "security_manager": license_.security_manager,
+    }
+
+
+def visible_licenses(user: User | Any, scope: str = Scope.VIEW) -> QuerySet[License]:
+    """The licenses of the enterprises the user may see (scoped by :mod:`icpdesk.access`)."""
+    return License.objects.filter(holder__in=access.visible_enterprises(user, scope))

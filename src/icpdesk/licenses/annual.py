@@ -1,0 +1,43 @@
+"""The annual report window of the rule pack, and which report a license owes when."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from icpdesk.core.rules import RulePack
+
+
+def _day(year: int, month_day: str) -> date:
+    month, day = (int(part) for part in month_day.split("-"))
+    return date(year, month, day)
+
+
+def window(pack: RulePack, year: int) -> tuple[date, date]:
+    """The first and last day, in ``year``, of the window in which last year's report is filed."""
+    opens, closes = pack.annual_report_window
+    return _day(year, opens), _day(year, closes)
+
+
+def first_due_on(pack: RulePack, issued_on: date) -> date:
+    """The last day of the first report owed: the one on the year of issue, filed the year after."""
+    return window(pack, issued_on.year + 1)[1]
+
+
+def report_year_for(pack: RulePack, today: date) -> int:
+    """The year whose report is being filed on ``today`` (the previous calendar year)."""
+    return today.year - 1
+
+
+def is_open(pack: RulePack, today: date) -> bool:
+    opens, closes = window(pack, today.year)
+    return opens <= today <= closes
+
+
+def next_due_after_report(pack: RulePack, reported_year: int) -> date:
+    """Once the report on ``reported_year`` is in, the next one is due in the window two years on."""
+    return window(pack, reported_year + 2)[1]
+
+
+def missed_consequence(pack: RulePack) -> str:
+    """``lapse`` (the license lapses) or ``bad_record`` (the holder goes on the bad-record list)."""
+    return pack.annual_report_missed
