@@ -60,8 +60,16 @@ def test_return_with_reasons_lists_every_returned_material_and_the_applicant_ans
     assert filed.state == State.RETURNED
     notice = SupplementNotice.objects.get(application=filed)
     assert notice.items == [
-        {"item": "服务器托管协议复印件", "reason": "服务器位于香港，不符合要求"},
-        {"item": "网络安全管理人员近1个月甘肃社保缴纳证明", "reason": "社保证明未盖章"},
+        {
+            "item": "服务器托管协议复印件",
+            "reason": "服务器位于香港，不符合要求",
+            "material": "hosting_agreement",
+        },
+        {
+            "item": "网络安全管理人员近1个月甘肃社保缴纳证明",
+            "reason": "社保证明未盖章",
+            "material": "security_insurance",
+        },
     ]
 
     # The applicant side sees the reasons, uploads new versions and answers.

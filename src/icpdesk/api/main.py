@@ -9,6 +9,8 @@ from icpdesk.api.auth import DeskSessionAuth, TokenAuth
 from icpdesk.api.cases import router as cases_router
 from icpdesk.api.docs import LocalSwagger
 from icpdesk.api.enterprises import router as enterprises_router
+from icpdesk.api.materials import router as materials_router
+from icpdesk.api.paperwork import router as paperwork_router
 from icpdesk.licenses.api import router as licenses_router
 
 DESCRIPTION = """\
@@ -36,3 +38,5 @@ errors.install(api)
 api.add_router("/", enterprises_router)
 api.add_router("/", cases_router)
 api.add_router("/", licenses_router)
+api.add_router("/", materials_router)
+api.add_router("/", paperwork_router)

@@ -412,7 +412,11 @@ def _clean_items(items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
                 f"Supplement item {index + 1} needs both the item and the reason.",
                 field=f"items[{index}]",
             )
-        cleaned.append({"item": item, "reason": reason})
+        entry_out = {"item": item, "reason": reason}
+        material = str(entry.get("material", "") or "").strip()
+        if material:  # the checklist material the item is about, so clients can match them
+            entry_out["material"] = material
+        cleaned.append(entry_out)
     if not cleaned:
         raise InvalidInput(
             "补正通知须一次列明全部需补正的事项。",
