@@ -225,9 +225,10 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
     elif filters.overdue is False:
         qs = qs.filter(Q(due_on__isnull=True) | Q(due_on__gte=today))
     total = qs.count()
-    page = qs.select_related("enterprise").order_by(F("due_on").asc(nulls_last=True), "id")[
-        filters.offset : filters.offset + filters.limit
-    ]
+    ordering = (F("due_on").asc(nulls_last=True), "id")
+    # Choose the page's ids on the index columns, then read only those rows in full.
+    ids = qs.order_by(*ordering).values("pk")[filters.offset : filters.offset + filters.limit]
+    page = Application.objects.filter(pk__in=ids).select_related("enterprise").order_by(*ordering)
     items = [
         {
             "id": a.pk,

@@ -59,6 +59,7 @@ class Application(models.Model):
             models.Index(fields=["province_code", "state", "due_on"]),
             models.Index(fields=["agency", "state", "due_on"]),
             models.Index(fields=["enterprise", "state"]),
+            models.Index(fields=["enterprise", "due_on"]),
             models.Index(fields=["state", "due_on"]),
         ]
 
