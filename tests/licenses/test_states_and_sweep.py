@@ -156,21 +156,16 @@ def test_revoke(personas: Personas) -> None:
 
 
 @pytest.mark.django_db
-def test_the_lapse_tells_the_holder_and_its_agency_when_notifications_exist(
-    personas: Personas, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import sys
-    import types
+def test_the_lapse_tells_the_holder_and_its_agency_once(personas: Personas) -> None:
+    from icpdesk.notifications.models import Notification
 
-    sent: list[tuple[object, str, str]] = []
-    fake = types.ModuleType("icpdesk.notifications.services")
-
-    def notify(org: object, subject_zh: str, body_zh: str, subject_en: str, body_en: str, link: str) -> None:
-        sent.append((org, subject_zh, link))
-
-    setattr(fake, "notify", notify)  # noqa: B010
-    monkeypatch.setitem(sys.modules, "icpdesk.notifications.services", fake)
     lic = make_license(personas.enterprise, date(2025, 6, 16))
     assert apply_due_transitions(date(2026, 4, 1))["notified"] == 2
-    assert {org for org, _, _ in sent} == {personas.enterprise.organisation, personas.agency}
-    assert all("已失效" in subject and link == f"/licenses/{lic.pk}/" for _, subject, link in sent)
+    told = Notification.objects.select_related("reminder")
+    assert {n.organisation for n in told} == {personas.enterprise.organisation, personas.agency}
+    assert {n.user for n in told} >= {personas.applicant, personas.consultant}
+    assert all("已失效" in n.reminder.subject_zh and n.reminder.link == f"/licenses/{lic.pk}/" for n in told)
+    # The license is lapsed now: a second sweep finds nothing and tells nobody again.
+    count = told.count()
+    assert apply_due_transitions(date(2026, 4, 2))["notified"] == 0
+    assert Notification.objects.count() == count

@@ -113,6 +113,12 @@ class SupplementNotice(models.Model):
 
     class Meta:
         ordering: ClassVar = ["-issued_at", "-id"]
+        indexes: ClassVar = [
+            # The reminder sweep reads unanswered notices by due date.
+            models.Index(
+                fields=["due_on"], condition=models.Q(answered_at__isnull=True), name="open_supplement_due"
+            )
+        ]
 
 
 class Inspection(models.Model):

@@ -27,6 +27,10 @@ def run(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
+    from icpdesk.notifications.tasks import schedule_next_sweep
+
+    # The daily reminder sweep re-enqueues itself; make sure one is waiting.
+    schedule_next_sweep()
     options: dict[str, Any] = {"queue_name": args.queue_name, "interval": args.interval}
     if args.batch:
         options["batch"] = True

@@ -92,7 +92,14 @@ def _recipients(license_: License) -> list[Organisation]:
     return orgs + list(agencies)
 
 
-def tell_holder(license_: License, subject_zh: str, body_zh: str, subject_en: str, body_en: str) -> int:
+def tell_holder(
+    license_: License,
+    subject_zh: str,
+    body_zh: str,
+    subject_en: str,
+    body_en: str,
+    key: str | None = None,
+) -> int:
     """Tell the holder and its agencies; 0 when the notifications module is not there."""
     notify = _notifier()
     if notify is None:
@@ -101,7 +108,15 @@ def tell_holder(license_: License, subject_zh: str, body_zh: str, subject_en: st
     sent = 0
     for organisation in _recipients(license_):
         try:
-            notify(organisation, subject_zh, body_zh, subject_en, body_en, link)
+            notify(
+                organisation,
+                subject_zh,
+                body_zh,
+                subject_en,
+                body_en,
+                link,
+                key=f"{key}:{organisation.pk}" if key else None,
+            )
             sent += 1
         except Exception:  # a failing channel must not stop the sweep
             logger.exception("could not notify %s about license %s", organisation.pk, license_.number)
@@ -129,7 +144,9 @@ def apply_due_transitions(today: date, pack: RulePack | None = None) -> dict[str
                 continue
         except ActionError:
             continue  # another sweep changed it first
-        counts.notified += tell_holder(license_, subject_zh, body_zh, subject_en, body_en)
+        # Keyed by license, consequence and report year: a re-run tells nobody twice.
+        key = f"license:{license_.pk}:{consequence}:{license_.annual_report_due_on}"
+        counts.notified += tell_holder(license_, subject_zh, body_zh, subject_en, body_en, key=key)
     ended = License.objects.filter(state__in=("valid", "suspended"), expires_on__lt=today)
     for license_ in _batches(ended):
         try:
