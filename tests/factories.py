@@ -180,7 +180,7 @@ def supply_materials(application: Any, user: Any = None) -> None:
             "material_id", flat=True
         )
     )
-    for material in services.pack_of(application).materials:
+    for material in services.materials_for(application):
         if material.required and material.id not in have:
             services.upload_version(
                 user, application, material.id, io.BytesIO(sample_png()), original_name=f"{material.id}.png"

@@ -96,3 +96,18 @@ def test_the_checklist_page_uses_a_fixed_number_of_queries(
         with django_assert_max_num_queries(8):
             response = client.get(reverse("materials:case", args=[case.pk]))
         assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_renewal_case_lists_only_the_materials_the_pack_asks_for_renewals(personas: Personas) -> None:
+    from icpdesk.cases import actions
+    from icpdesk.cases.deadlines import current_pack
+    from icpdesk.materials.services import materials_for, missing_required
+
+    renewal = actions.create_application(personas.consultant, personas.enterprise, kind="renewal")
+    expected = [m.id for m in current_pack().materials if m.renewal]
+    assert [m.id for m in materials_for(renewal)] == expected
+    assert "articles" not in expected  # the articles of association are not asked for again
+    assert [m.id for m in missing_required(renewal)] == [
+        m.id for m in current_pack().materials if m.renewal and m.required
+    ]

@@ -57,7 +57,7 @@ def supply(application: Application, user: Any) -> int:
         "server_region": (enterprise.server_regions or [""])[0],
     }
     count = 0
-    for material in services.pack_of(application).materials:
+    for material in services.materials_for(application):
         if not material.required or material.id in have:
             continue
         scan = sample_scan(material.name_zh, enterprise.name, enterprise.uscc)

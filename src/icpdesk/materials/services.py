@@ -316,14 +316,22 @@ def return_case(
 # ------------------------------------------------------------------ 全
 
 
+def materials_for(application: Application) -> list[Material]:
+    """The checklist of this case: the pack's materials, or for a renewal those it lists for renewals."""
+    materials = pack_of(application).materials
+    if application.kind == "renewal":
+        return [m for m in materials if m.renewal]
+    return list(materials)
+
+
 def missing_required(application: Application) -> list[Material]:
-    """The pack's required materials that have no version yet (filing is refused while any is)."""
+    """The case's required materials that have no version yet (filing is refused while any is)."""
     uploaded = set(
         MaterialVersion.objects.filter(case_material__application=application)
         .values_list("case_material__material_id", flat=True)
         .distinct()
     )
-    return [m for m in pack_of(application).materials if m.required and m.id not in uploaded]
+    return [m for m in materials_for(application) if m.required and m.id not in uploaded]
 
 
 # ------------------------------------------------------------------ checks
@@ -476,7 +484,7 @@ def checklist_context(user: User | Any, application: Application) -> dict[str, A
     groups: list[dict[str, Any]] = []
     for group in pack.groups:
         items: list[ChecklistRow] = []
-        for material in pack.materials:
+        for material in materials_for(application):
             if material.group != group.id:
                 continue
             cm = rows_by_id.get(material.id)
