@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+import orjson
+
 from icpdesk.core.rules import (
     Assessment,
     ProfileError,
@@ -137,6 +139,13 @@ def _single(
 
 
 def _loads(text: str | bytes) -> Any:
+    # orjson decodes a profile several times faster than the standard library,
+    # which matters for batches of 100,000; the standard library's message is
+    # kept for what is wrong with a malformed line.
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
