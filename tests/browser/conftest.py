@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from tests.factories import PASSWORD
+
 CHROMIUM = os.environ.get("ICPDESK_CHROMIUM", "/usr/bin/chromium")
+TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +53,37 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def media_and_tasks(settings: Any, tmp_path: Any) -> None:
+    """Uploads go to a temporary directory and material checks run at once."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def sign_in(browser: Any, live_server: Any) -> Iterator[Callable[[str], Any]]:
+    """Sign a user in through the login form, in a browser context of their own."""
+    from playwright.sync_api import expect
+
+    contexts: list[Any] = []
+
+    def _sign_in(username: str) -> Any:
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.set_default_navigation_timeout(TIMEOUT_MS)
+        page.goto(live_server.url + "/accounts/login/")
+        page.locator("main input[name=username]").fill(username)
+        page.locator("main input[name=password]").fill(PASSWORD)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+        expect(page.locator("header .who")).to_have_text(username)
+        return page
+
+    yield _sign_in
+    for context in contexts:
+        context.close()

@@ -10,50 +10,18 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
-from tests.factories import PASSWORD, Personas, make_personas
+from tests.browser.conftest import TIMEOUT_MS
+from tests.factories import Personas, make_personas
 
-TIMEOUT_MS = 30_000
 SCREENSHOT = "/tmp/case_walk.png"
-
-
-@pytest.fixture
-def browser_tmp_settings(settings: Any, tmp_path: Any) -> None:
-    """Uploads go to a temporary directory and material checks run at once (as in the materials tests)."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def sign_in(browser: Browser, live_server: Any) -> Iterator[Callable[[str], Page]]:
-    """Sign a user in through the login form, in a browser context of their own."""
-    contexts: list[BrowserContext] = []
-
-    def _sign_in(username: str) -> Page:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.set_default_navigation_timeout(TIMEOUT_MS)
-        page.goto(live_server.url + "/accounts/login/")
-        page.locator("main input[name=username]").fill(username)
-        page.locator("main input[name=password]").fill(PASSWORD)
-        with page.expect_navigation():
-            page.locator("main form button[type=submit]").click()
-        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-        expect(page.locator("header .who")).to_have_text(username)
-        return page
-
-    yield _sign_in
-    for context in contexts:
-        context.close()
 
 
 def scan_png(mark: int) -> bytes:
@@ -106,7 +74,7 @@ def stated_facts(p: Personas, material_id: str, today: date) -> dict[str, str]:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_case_walks_from_draft_to_certificate_through_the_pages(
-    live_server: Any, sign_in: Callable[[str], Page], browser_tmp_settings: None
+    live_server: Any, sign_in: Callable[[str], Page], media_and_tasks: None
 ) -> None:
     from icpdesk.cases.deadlines import current_pack
 

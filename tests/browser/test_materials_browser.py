@@ -10,47 +10,17 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
-from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
-from tests.factories import PASSWORD, make_personas
+from tests.browser.conftest import TIMEOUT_MS
+from tests.factories import make_personas
 
-TIMEOUT_MS = 30_000
 FLAG = "不在中国大陆境内"
-
-
-@pytest.fixture
-def media_and_tasks(settings: Any, tmp_path: Any) -> None:
-    """Uploads go to a temporary directory and material checks run at once."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def sign_in(browser: Browser, live_server: Any) -> Iterator[Callable[[str], Page]]:
-    contexts: list[BrowserContext] = []
-
-    def _sign_in(username: str) -> Page:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.set_default_navigation_timeout(TIMEOUT_MS)
-        page.goto(live_server.url + "/accounts/login/")
-        page.locator("main input[name=username]").fill(username)
-        page.locator("main input[name=password]").fill(PASSWORD)
-        with page.expect_navigation():
-            page.locator("main form button[type=submit]").click()
-        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-        return page
-
-    yield _sign_in
-    for context in contexts:
-        context.close()
 
 
 def scan(shade: int) -> bytes:
