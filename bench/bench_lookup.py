@@ -40,8 +40,8 @@ def main() -> None:
 def _generate(n: int) -> list[str]:
     from django.db import transaction
 
+    from bench.generate import certificate_applications
     from icpdesk.accounts.models import Organisation
-    from icpdesk.cases.models import Application
     from icpdesk.enterprises.models import Enterprise
     from icpdesk.licenses.models import License
 
@@ -63,19 +63,7 @@ def _generate(n: int) -> list[str]:
     for base in range(0, n, CHUNK):
         rows = range(base, min(n, base + CHUNK))
         with transaction.atomic():
-            apps = Application.objects.bulk_create(
-                [
-                    Application(
-                        reference=f"B-{i:08d}",
-                        enterprise=enterprises[i % n_enterprises],
-                        state="certificate_issued",
-                        province_code="CN-GS",
-                        rule_pack="gansu",
-                    )
-                    for i in rows
-                ],
-                batch_size=5000,
-            )
+            apps = certificate_applications("B", rows, enterprises)
             licenses = []
             for i, app in zip(rows, apps, strict=True):
                 issued = start + timedelta(days=i % 1800)

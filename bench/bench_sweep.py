@@ -50,8 +50,8 @@ def _due_expiries() -> list[date]:
 def _generate(n: int) -> int:
     from django.db import transaction
 
+    from bench.generate import certificate_applications
     from icpdesk.accounts.models import Mandate, Organisation, User
-    from icpdesk.cases.models import Application
     from icpdesk.enterprises.models import Enterprise
     from icpdesk.licenses.models import License
 
@@ -87,19 +87,7 @@ def _generate(n: int) -> int:
     for base in range(0, n, CHUNK):
         rows = range(base, min(n, base + CHUNK))
         with transaction.atomic():
-            apps = Application.objects.bulk_create(
-                [
-                    Application(
-                        reference=f"S-{i:08d}",
-                        enterprise=enterprises[i % n_enterprises],
-                        state="certificate_issued",
-                        province_code="CN-GS",
-                        rule_pack="gansu",
-                    )
-                    for i in rows
-                ],
-                batch_size=5000,
-            )
+            apps = certificate_applications("S", rows, enterprises)
             licenses = []
             for i, app in zip(rows, apps, strict=True):
                 if i % 100 == 0:  # 1%: a renewal reminder today

@@ -97,6 +97,23 @@ class Desk:
     seconds: float
 
 
+def certificate_applications(prefix: str, rows: range, enterprises: list[Enterprise]) -> list[Application]:
+    """Bulk-create one certificate-issued case per row, to hang a license on (for the license benchmarks)."""
+    return Application.objects.bulk_create(
+        [
+            Application(
+                reference=f"{prefix}-{i:08d}",
+                enterprise=enterprises[i % len(enterprises)],
+                state="certificate_issued",
+                province_code="CN-GS",
+                rule_pack="gansu",
+            )
+            for i in rows
+        ],
+        batch_size=5000,
+    )
+
+
 def _user(username: str, organisation: Organisation, role: str) -> User:
     user = User(username=username, first_name=username, organisation=organisation, roles=[role])
     user.set_unusable_password()
