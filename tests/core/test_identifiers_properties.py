@@ -261,3 +261,72 @@ def test_domain_normalisation_is_idempotent(host: str) -> None:
     assert info.domain == host
     assert ids.normalize_domain(info.domain) == info
     assert info.domain.endswith("." + info.registrable) or info.domain == info.registrable
+
+
+# --- fast paths ----------------------------------------------------------------
+# A value already in canonical form is checked by a fast path; anything else by
+# the full path. Both must give the same answer (the value, or the same error)
+# for canonical values, values with one character changed, and odd text.
+
+
+def outcome(func, value: str, **kwargs):  # type: ignore[no-untyped-def]
+    try:
+        return ("ok", func(value, **kwargs))
+    except IdentifierError as error:
+        return ("error", error.code, error.message_en)
+
+
+def mutated(value: str, data: st.DataObject, alphabet: str) -> str:
+    """``value`` with zero or one character replaced, dropped or added."""
+    action = data.draw(st.sampled_from(["keep", "replace", "drop", "add"]))
+    if action == "keep":
+        return value
+    position = data.draw(st.integers(min_value=0, max_value=len(value) - 1))
+    char = data.draw(st.sampled_from(alphabet))
+    if action == "replace":
+        return value[:position] + char + value[position + 1 :]
+    if action == "drop":
+        return value[:position] + value[position + 1 :]
+    return value[:position] + char + value[position:]
+
+
+@given(usccs, st.data())
+def test_uscc_fast_path_agrees_with_the_full_path(code: str, data: st.DataObject) -> None:
+    value = mutated(code, data, USCC_ALPHABET + "IOZSVabc -")
+    assert outcome(ids.normalize_uscc, value) == outcome(ids._normalize_uscc, value)
+
+
+@given(id_numbers, st.data())
+def test_id_number_fast_path_agrees_with_the_full_path(number: str, data: st.DataObject) -> None:
+    value = mutated(number, data, DIGITS + "Xx -")
+    today = data.draw(st.sampled_from([TODAY, EARLIEST, datetime.date(1990, 1, 1)]))
+    assert outcome(ids.normalize_id_number, value, today=today) == outcome(
+        ids._normalize_id_number, value, today=today
+    )
+
+
+@given(
+    st.from_regex(
+        r"[a-z0-9-]{1,12}(\.[a-z0-9-]{1,12}){0,2}\.(com|cn|com\.cn|net|gov\.cn|zz|github\.io|xn--fiqs8s)",
+        fullmatch=True,
+    ),
+    st.data(),
+)
+def test_domain_fast_path_agrees_with_the_full_path(host: str, data: st.DataObject) -> None:
+    value = mutated(host, data, "abz09-. _/:A")
+    assert outcome(ids.normalize_domain, value) == outcome(ids._normalize_domain, value)
+
+
+@given(
+    st.sampled_from([*sorted(ids.PROVINCE_ABBREVIATIONS), "港", "A"]),
+    st.integers(min_value=6, max_value=11).flatmap(
+        lambda size: st.text(DIGITS, min_size=size, max_size=size)
+    ),
+    st.sampled_from(["", "-1", "-12", "-0", "-01", "-", "号"]),
+    st.data(),
+)
+def test_icp_filing_fast_path_agrees_with_the_full_path(
+    province: str, digits: str, suffix: str, data: st.DataObject
+) -> None:
+    value = mutated(f"{province}ICP备{digits}号{suffix}", data, "0-号备 i")
+    assert outcome(ids.normalize_icp_filing, value) == outcome(ids._normalize_icp_filing, value)
