@@ -17,8 +17,6 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from icpdesk.core.identifiers import (
-    DomainInfo,
-    ICPFiling,
     IdentifierError,
     normalize_domain,
     normalize_icp_filing,
@@ -88,7 +86,8 @@ class Assessment:
     def to_json(self) -> str:
         """``to_dict()`` as compact JSON (UTF-8 text, not ASCII-escaped), built from
         fragments encoded once: the batch hot path."""
-        checks = ",".join([_STATIC_JSON.get(id(c)) or _encode_check(c) for c in self.checks])
+        cached = _CHECK_JSON.get
+        checks = ",".join([cached(c) or _check_json(c) for c in self.checks])
         types = _LICENSE_JSON.get(self.license_types)
         if types is None:
             types = _encode([{"code": code, "reason": reason} for code, reason in self.license_types])
@@ -108,11 +107,19 @@ class Assessment:
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-# JSON of the checks built once when a pack is compiled (fixed messages),
-# keyed by id(): those Check objects live as long as the compiled pack.
-_STATIC_JSON: dict[int, str] = {}
-_STATIC_KEEP: list[Check] = []
+# Bounded caches, emptied when full: the JSON of a check (most checks are
+# shared objects or repeat by value), the JSON of license advice, and each
+# rule's memo of checks by the values it looks at.
+_CACHE_LIMIT = 65536
+_CHECK_JSON: dict[Check, str] = {}
 _LICENSE_JSON: dict[tuple[tuple[str, str], ...], str] = {}
+
+
+def _check_json(c: Check) -> str:
+    if len(_CHECK_JSON) >= _CACHE_LIMIT:
+        _CHECK_JSON.clear()
+    text = _CHECK_JSON[c] = _encode_check(c)
+    return text
 
 
 _quote: Callable[[str], str] = json.encoder.encode_basestring
@@ -172,32 +179,7 @@ def _add_period(d: date, value: int, unit: str) -> date:
 
 
 # ------------------------------------------------------------------ identifier caches
-# Batches repeat domains and credit codes often enough that caching the
-# (comparatively slow) IDNA and public-suffix work pays; errors are cached too.
-
-
-@functools.lru_cache(maxsize=65536)
-def _uscc(value: str) -> str | IdentifierError:
-    try:
-        return normalize_uscc(value)
-    except IdentifierError as exc:
-        return exc
-
-
-@functools.lru_cache(maxsize=65536)
-def _domain(value: str) -> DomainInfo | IdentifierError:
-    try:
-        return normalize_domain(value)
-    except IdentifierError as exc:
-        return exc
-
-
-@functools.lru_cache(maxsize=65536)
-def _filing(value: str) -> ICPFiling | IdentifierError:
-    try:
-        return normalize_icp_filing(value)
-    except IdentifierError as exc:
-        return exc
+# Staff ID numbers repeat across a client's assessments; errors are cached too.
 
 
 @functools.lru_cache(maxsize=65536)
@@ -217,7 +199,7 @@ Evaluator = Callable[[Profile, date], Check]
 class _Ctx:
     """What every evaluator factory needs: the rule, the pack, the language."""
 
-    __slots__ = ("compiling", "en", "group", "id", "lang", "memo", "pack", "params", "remedy", "rule")
+    __slots__ = ("en", "group", "id", "lang", "memo", "pack", "params", "remedy", "rule")
 
     def __init__(self, rule: Rule, pack: RulePack, lang: str) -> None:
         self.rule = rule
@@ -228,35 +210,29 @@ class _Ctx:
         self.group = rule.group
         self.params: Mapping[str, Any] = rule.params
         self.remedy = rule.remedy(lang)
-        self.compiling = True
         self.memo: dict[Any, Check] = {}
 
     def remember(self, key: Any, check: Check) -> Check:
-        """Keep ``check`` (and its JSON) for ``key``: profiles repeat registration
-        dates, capitals, regions; bounded, so unique values cost nothing more."""
-        if len(self.memo) < 4096:
-            self.memo[key] = check
-            _STATIC_KEEP.append(check)
-            _STATIC_JSON[id(check)] = _encode_check(check)
-        return check
-
-    def _made(self, check: Check) -> Check:
-        if self.compiling:  # a fixed check: encode it once
-            _STATIC_KEEP.append(check)
-            _STATIC_JSON[id(check)] = _encode_check(check)
+        """Keep ``check`` for ``key``: profiles repeat registration dates,
+        capitals, regions, and a client's credit code, domain and filing number
+        from one assessment to the next. Bounded: emptied when full."""
+        memo = self.memo
+        if len(memo) >= _CACHE_LIMIT:
+            memo.clear()
+        memo[key] = check
         return check
 
     def t(self, zh: str, en: str) -> str:
         return en if self.en else zh
 
     def ok(self, message: str) -> Check:
-        return self._made(Check(self.id, self.group, PASS, message, None))
+        return Check(self.id, self.group, PASS, message, None)
 
     def fail(self, message: str) -> Check:
-        return self._made(Check(self.id, self.group, FAIL, message, self.remedy))
+        return Check(self.id, self.group, FAIL, message, self.remedy)
 
     def unknown(self, message: str) -> Check:
-        return self._made(Check(self.id, self.group, UNKNOWN, message, self.remedy))
+        return Check(self.id, self.group, UNKNOWN, message, self.remedy)
 
 
 def _join(ctx: _Ctx, items: Iterable[str]) -> str:
@@ -453,13 +429,22 @@ def _scope(ctx: _Ctx) -> Evaluator:
 def _uscc_rule(ctx: _Ctx) -> Evaluator:
     missing = ctx.unknown(ctx.t("未提供统一社会信用代码", "the unified social credit code is not given"))
 
+    memo = ctx.memo
+
     def evaluate(p: Profile, on: date) -> Check:
         value = p.enterprise.uscc
-        if value is None or not value.strip():
+        if value is None:
             return missing
-        result = _uscc(value)
-        if isinstance(result, IdentifierError):
-            return ctx.fail(result.message(ctx.lang))
+        hit = memo.get(value)
+        return hit if hit is not None else ctx.remember(value, make(value))
+
+    def make(value: str) -> Check:
+        if not value.strip():
+            return missing
+        try:
+            result = normalize_uscc(value)
+        except IdentifierError as error:
+            return ctx.fail(error.message(ctx.lang))
         return ctx.ok(
             ctx.t(f"统一社会信用代码 {result} 校验通过", f"unified social credit code {result} is valid")
         )
@@ -510,26 +495,35 @@ def _domain_rule(ctx: _Ctx) -> Evaluator:
     no_site = ctx.unknown(ctx.t(*_NO_SITE))
     missing = ctx.unknown(ctx.t("未提供网站域名", "the domain is not given"))
 
+    memo = ctx.memo
+
     def evaluate(p: Profile, on: date) -> Check:
         w = p.website
         if w is None:
             return no_site
-        if w.domain is None or not w.domain.strip():
+        if w.domain is None:
             return missing
-        info = _domain(w.domain)
-        if isinstance(info, IdentifierError):
-            return ctx.fail(info.message(ctx.lang))
+        key = (w.domain, w.domain_holder, p.enterprise.name)
+        hit = memo.get(key)
+        return hit if hit is not None else ctx.remember(key, make(*key))
+
+    def make(domain: str, holder: str | None, name: str) -> Check:
+        if not domain.strip():
+            return missing
+        try:
+            info = normalize_domain(domain)
+        except IdentifierError as error:
+            return ctx.fail(error.message(ctx.lang))
         shown = info.registrable if info.registrable.isascii() else info.registrable_unicode
-        holder = w.domain_holder
         if holder is None or not holder.strip():
             return ctx.unknown(
                 ctx.t(f"未提供域名 {shown} 的持有人", f"the holder of the domain {shown} is not given")
             )
-        if holder != p.enterprise.name and _holder_key(holder) != _holder_key(p.enterprise.name):
+        if holder != name and _holder_key(holder) != _holder_key(name):
             return ctx.fail(
                 ctx.t(
-                    f"域名 {shown} 的持有人“{holder}”不是本企业“{p.enterprise.name}”",
-                    f"the domain {shown} is held by “{holder}”, not by “{p.enterprise.name}”",
+                    f"域名 {shown} 的持有人“{holder}”不是本企业“{name}”",
+                    f"the domain {shown} is held by “{holder}”, not by “{name}”",
                 )
             )
         return ctx.ok(
@@ -544,15 +538,25 @@ def _filing_rule(ctx: _Ctx) -> Evaluator:
     missing = ctx.unknown(ctx.t("未提供ICP备案号", "the ICP filing number is not given"))
     abbreviation = ctx.pack.abbreviation if ctx.params.get("same_province", False) else ""
 
+    memo = ctx.memo
+
     def evaluate(p: Profile, on: date) -> Check:
         w = p.website
         if w is None:
             return no_site
-        if w.icp_filing_number is None or not w.icp_filing_number.strip():
+        value = w.icp_filing_number
+        if value is None:
             return missing
-        filing = _filing(w.icp_filing_number)
-        if isinstance(filing, IdentifierError):
-            return ctx.fail(filing.message(ctx.lang))
+        hit = memo.get(value)
+        return hit if hit is not None else ctx.remember(value, make(value))
+
+    def make(value: str) -> Check:
+        if not value.strip():
+            return missing
+        try:
+            filing = normalize_icp_filing(value)
+        except IdentifierError as error:
+            return ctx.fail(error.message(ctx.lang))
         if abbreviation and filing.province != abbreviation:
             return ctx.fail(
                 ctx.t(
@@ -798,7 +802,24 @@ def _security_rule(ctx: _Ctx) -> Evaluator:
         f"社保缴纳不足 {min_months} 个月", f"less than {min_months} month(s) of social insurance"
     )
 
-    def review(s: StaffMember, on: date) -> tuple[list[str], list[str]]:
+    qualified: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def review(s: StaffMember, on: date) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What ``s`` misses (fails) and what is not known; the findings on the
+        employment and qualifications repeat from person to person and are kept."""
+        key = (s.full_time, s.major, s.certificates, s.insured_province, s.insured_months)
+        found = qualified.get(key)
+        if found is None:
+            if len(qualified) >= _CACHE_LIMIT:
+                qualified.clear()
+            found = qualified[key] = qualifications(s)
+        if s.id_number:
+            error = _id_number_error(s.id_number, on)
+            if error is not None:
+                return (*found[0], error.message(ctx.lang)), found[1]
+        return found
+
+    def qualifications(s: StaffMember) -> tuple[tuple[str, ...], tuple[str, ...]]:
         misses: list[str] = []
         gaps: list[str] = []
         if s.full_time is None:
@@ -834,11 +855,7 @@ def _security_rule(ctx: _Ctx) -> Evaluator:
             gaps.append(months_unknown)
         elif s.insured_months < min_months:
             misses.append(months_short)
-        if s.id_number:
-            error = _id_number_error(s.id_number, on)
-            if error is not None:
-                misses.append(error.message(ctx.lang))
-        return misses, gaps
+        return tuple(misses), tuple(gaps)
 
     def label(i: int, s: StaffMember) -> str:
         return s.name.strip() if s.name and s.name.strip() else t(f"第{i + 1}人", f"person {i + 1}")
@@ -1030,7 +1047,6 @@ def compile_pack(pack: RulePack, lang: str = "zh-hans") -> tuple[Evaluator, ...]
     for rule in pack.rules:
         ctx = _Ctx(rule, pack, lang)
         evaluators.append(_FACTORIES[rule.id](ctx))
-        ctx.compiling = False
     return tuple(evaluators)
 
 
