@@ -147,7 +147,7 @@ def _write(path: Path, clients: list[int], rng: random.Random) -> None:
 def _in_process(source: Path, target: Path, count: int, label: str) -> None:
     pack = load_pack("gansu")
     started, cpu = time.perf_counter(), time.process_time()
-    with source.open(encoding="utf-8") as lines, target.open("w", encoding="utf-8") as out:
+    with source.open("rb") as lines, target.open("wb") as out:
         assessed, errors, ineligible = run_batch(lines, out.write, pack)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(

@@ -126,13 +126,28 @@ def test_batch_with_malformed_lines_exits_2_at_the_end(
     assert lines[2]["error"]["field"] == "security_staff[0].insured_months"
 
 
+def test_batch_takes_bytes_as_they_come(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Blank and whitespace-only lines are skipped, CRLF endings are fine, and a
+    line that is not UTF-8 is refused by its line number and first bad byte."""
+    good = jsonl("good").strip().encode()
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b"\n  \t\n" + good + b"\r\n" + b'{"enterprise": {"name": "\xff"}}\n' + good)
+    assert main(["assess", "--batch", str(path), "--lang", "en", "--on", "2026-11-30"]) == 2
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line.get("verdict") for line in lines] == ["eligible", None, "eligible"]
+    assert lines[1] == {
+        "line": 4,
+        "error": {"field": "$", "message": "not valid UTF-8: byte 26 (0xff) cannot be decoded"},
+    }
+
+
 def test_run_batch_in_process() -> None:
-    out = io.StringIO()
+    out = io.BytesIO()
     counts = run_batch(
         io.StringIO(jsonl("good", "bad_values") + "[]\n"), out.write, load_pack("gansu"), lang="en"
     )
     assert counts == (2, 1, 1)
-    lines = out.getvalue().splitlines()
+    lines = out.getvalue().decode().splitlines()
     assert len(lines) == 3
     assert json.loads(lines[2])["error"]["message"] == "expected object, got array"
 

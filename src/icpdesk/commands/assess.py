@@ -92,16 +92,25 @@ def handler(args: argparse.Namespace) -> int:
     pack = load_pack(args.rules)
     lang = normalize_lang(args.lang)
     if args.batch is not None:
+        # Bytes in and out: the lines go to the JSON decoder undecoded and the
+        # results are joined from fragments already encoded as UTF-8.
+        sys.stdout.flush()
+        binary = getattr(sys.stdout, "buffer", None)
+        write: Callable[[bytes], object] = (
+            binary.write if binary is not None else lambda data: sys.stdout.write(data.decode())
+        )
         if args.batch == "-":
-            source = sys.stdin
-            counts = run_batch(source, sys.stdout.write, pack, on=args.on, lang=lang)
+            stdin = getattr(sys.stdin, "buffer", sys.stdin)
+            counts = run_batch(stdin, write, pack, on=args.on, lang=lang)
         else:
             try:
-                with open(args.batch, encoding="utf-8") as source:
-                    counts = run_batch(source, sys.stdout.write, pack, on=args.on, lang=lang)
+                with open(args.batch, "rb") as source:
+                    counts = run_batch(source, write, pack, on=args.on, lang=lang)
             except OSError as exc:
                 print(f"icpdesk assess: {args.batch}: {exc.strerror}", file=sys.stderr)
                 return EXIT_MALFORMED
+        if binary is not None:
+            binary.flush()
         sys.stdout.flush()
         assessed, errors, ineligible = counts
         if errors:
@@ -146,6 +155,15 @@ def _loads(text: str | bytes) -> Any:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
         pass
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProfileError(
+                "$",
+                f"不是有效的 UTF-8 文本：第 {exc.start + 1} 个字节（0x{text[exc.start]:02x}）无法解码",
+                f"not valid UTF-8: byte {exc.start + 1} (0x{text[exc.start]:02x}) cannot be decoded",
+            ) from None
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
@@ -155,40 +173,41 @@ def _loads(text: str | bytes) -> Any:
 
 def run_batch(
     lines: Iterable[str | bytes],
-    write: Callable[[str], object],
+    write: Callable[[bytes], object],
     pack: RulePack,
     *,
     on: date | None = None,
     lang: str = "zh-hans",
 ) -> tuple[int, int, int]:
-    """Assess JSON lines; write one compact JSON result a line (an error object for
-    a malformed line). Blank lines are skipped but counted. Returns
-    ``(assessed, malformed, not_eligible)``."""
+    """Assess JSON lines (bytes or text); write one compact UTF-8 JSON result a
+    line (an error object for a malformed line) through ``write``, in chunks.
+    Blank lines are skipped but counted. Returns ``(assessed, malformed, not_eligible)``."""
     lang = normalize_lang(lang)
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     assessed = errors = ineligible = 0
-    buffer: list[str] = []
+    buffer: list[bytes] = []
+    add = buffer.append
     for number, line in enumerate(lines, 1):
-        if not line.strip():
+        if line.isspace() or not line:
             continue
         try:
             profile = parse_profile(_loads(line))
         except ProfileError as exc:
             errors += 1
-            buffer.append(dumps({"line": number, "error": exc.to_dict(lang)}))
+            add(dumps({"line": number, "error": exc.to_dict(lang)}).encode())
         else:
             result = assess(profile, pack, on=on, lang=lang)
             assessed += 1
             if result.verdict == "not_eligible":
                 ineligible += 1
-            buffer.append(result.to_json())
+            add(result.to_json_bytes())
         if len(buffer) >= 512:
-            buffer.append("")
-            write("\n".join(buffer))
+            add(b"")
+            write(b"\n".join(buffer))
             buffer.clear()
     if buffer:
-        buffer.append("")
-        write("\n".join(buffer))
+        add(b"")
+        write(b"\n".join(buffer))
     return assessed, errors, ineligible
 
 

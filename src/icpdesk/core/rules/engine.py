@@ -84,20 +84,18 @@ class Assessment:
         }
 
     def to_json(self) -> str:
-        """``to_dict()`` as compact JSON (UTF-8 text, not ASCII-escaped), built from
-        fragments encoded once: the batch hot path."""
+        """``to_dict()`` as compact JSON text (not ASCII-escaped)."""
+        return self.to_json_bytes().decode()
+
+    def to_json_bytes(self) -> bytes:
+        """``to_dict()`` as compact UTF-8 JSON, joined from fragments encoded once
+        (checks, license advice, the head): the batch hot path."""
+        key = (self.verdict, self.rule_pack, self.rule_pack_version, self.assessed_on)
+        head = _HEAD_JSON.get(key) or _head_json(key)
         cached = _CHECK_JSON.get
-        checks = ",".join([cached(c) or _check_json(c) for c in self.checks])
-        types = _LICENSE_JSON.get(self.license_types)
-        if types is None:
-            types = _encode([{"code": code, "reason": reason} for code, reason in self.license_types])
-            if len(_LICENSE_JSON) < 4096:
-                _LICENSE_JSON[self.license_types] = types
-        return (
-            f'{{"verdict":"{self.verdict}","rule_pack":{_encode(self.rule_pack)},'
-            f'"rule_pack_version":{_encode(self.rule_pack_version)},'
-            f'"assessed_on":"{self.assessed_on.isoformat()}","checks":[{checks}],"license_types":{types}}}'
-        )
+        checks = b",".join([cached(c) or _check_json(c) for c in self.checks])
+        types = _LICENSE_JSON.get(self.license_types) or _license_json(self.license_types)
+        return b"".join((head, checks, b'],"license_types":', types, b"}"))
 
     def check(self, rule_id: str) -> Check:
         for c in self.checks:
@@ -111,15 +109,34 @@ _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # shared objects or repeat by value), the JSON of license advice, and each
 # rule's memo of checks by the values it looks at.
 _CACHE_LIMIT = 65536
-_CHECK_JSON: dict[Check, str] = {}
-_LICENSE_JSON: dict[tuple[tuple[str, str], ...], str] = {}
+_CHECK_JSON: dict[Check, bytes] = {}
+_LICENSE_JSON: dict[tuple[tuple[str, str], ...], bytes] = {}
+_HEAD_JSON: dict[tuple[str, str, str, date], bytes] = {}
 
 
-def _check_json(c: Check) -> str:
-    if len(_CHECK_JSON) >= _CACHE_LIMIT:
-        _CHECK_JSON.clear()
-    text = _CHECK_JSON[c] = _encode_check(c)
-    return text
+def _remember[K, V](cache: dict[K, V], key: K, value: V) -> V:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _check_json(c: Check) -> bytes:
+    return _remember(_CHECK_JSON, c, _encode_check(c).encode())
+
+
+def _license_json(types: tuple[tuple[str, str], ...]) -> bytes:
+    encoded = _encode([{"code": code, "reason": reason} for code, reason in types]).encode()
+    return _remember(_LICENSE_JSON, types, encoded)
+
+
+def _head_json(key: tuple[str, str, str, date]) -> bytes:
+    verdict, pack, version, day = key
+    head = (
+        f'{{"verdict":{_encode(verdict)},"rule_pack":{_encode(pack)},'
+        f'"rule_pack_version":{_encode(version)},"assessed_on":"{day.isoformat()}","checks":['
+    )
+    return _remember(_HEAD_JSON, key, head.encode())
 
 
 _quote: Callable[[str], str] = json.encoder.encode_basestring
@@ -216,11 +233,7 @@ class _Ctx:
         """Keep ``check`` for ``key``: profiles repeat registration dates,
         capitals, regions, and a client's credit code, domain and filing number
         from one assessment to the next. Bounded: emptied when full."""
-        memo = self.memo
-        if len(memo) >= _CACHE_LIMIT:
-            memo.clear()
-        memo[key] = check
-        return check
+        return _remember(self.memo, key, check)
 
     def t(self, zh: str, en: str) -> str:
         return en if self.en else zh
@@ -808,11 +821,7 @@ def _security_rule(ctx: _Ctx) -> Evaluator:
         """What ``s`` misses (fails) and what is not known; the findings on the
         employment and qualifications repeat from person to person and are kept."""
         key = (s.full_time, s.major, s.certificates, s.insured_province, s.insured_months)
-        found = qualified.get(key)
-        if found is None:
-            if len(qualified) >= _CACHE_LIMIT:
-                qualified.clear()
-            found = qualified[key] = qualifications(s)
+        found = qualified.get(key) or _remember(qualified, key, qualifications(s))
         if s.id_number:
             error = _id_number_error(s.id_number, on)
             if error is not None:
