@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from icpdesk.core.rules.packs import RulePack
     from icpdesk.core.rules.profile import Profile
 
+    Advice = tuple[tuple[str, str], ...]
+
 __all__ = ["license_advice", "service_label"]
 
 _SERVICE_NAMES = {
@@ -74,14 +76,33 @@ def _texts(pack: RulePack, lang: str) -> tuple[str, str, str, str, tuple[str, ..
     return b25_reason, b21_reason, b21_maybe, finance, tuple(k.casefold() for k in keywords)
 
 
-def license_advice(profile: Profile, pack: RulePack, lang: str = "zh-hans") -> tuple[tuple[str, str], ...]:
+# The advice depends on two answers of the profile only; kept by them (bounded).
+_ADVICE: dict[tuple[RulePack, str, bool | None, tuple[str, ...] | None], Advice] = {}
+
+
+def license_advice(profile: Profile, pack: RulePack, lang: str = "zh-hans") -> Advice:
     """``((code, reason), ...)``: B25, and B21 when third parties trade."""
-    b25_reason, b21_reason, b21_maybe, finance_note, keywords = _texts(pack, "en" if lang == "en" else "zh")
     website = profile.website
-    third_party = website.third_party_merchants if website is not None else None
+    key = (
+        pack,
+        "en" if lang == "en" else "zh",
+        None if website is None else website.third_party_merchants,
+        None if website is None else website.services,
+    )
+    advice = _ADVICE.get(key)
+    if advice is None:
+        if len(_ADVICE) >= 4096:
+            _ADVICE.clear()
+        advice = _ADVICE[key] = _advice(*key)
+    return advice
+
+
+def _advice(pack: RulePack, lang: str, third_party: bool | None, services: tuple[str, ...] | None) -> Advice:
+    b25_reason, b21_reason, b21_maybe, finance_note, keywords = _texts(pack, lang)
+    lang = "en" if lang == "en" else "zh-hans"
     note = ""
-    if website is not None and website.services:
-        finance = [s for s in website.services if any(k in s.casefold() for k in keywords)]
+    if services:
+        finance = [s for s in services if any(k in s.casefold() for k in keywords)]
         if finance:
             labels = [service_label(s, lang) for s in finance]
             note = finance_note.format(services=(", " if lang == "en" else "、").join(labels))

@@ -48,6 +48,7 @@ class Check(NamedTuple):
     status: str
     message: str
     remedy: str | None
+    encoded: bytes = b""  # the check as compact UTF-8 JSON, filled in by make_check
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,8 +93,7 @@ class Assessment:
         (checks, license advice, the head): the batch hot path."""
         key = (self.verdict, self.rule_pack, self.rule_pack_version, self.assessed_on)
         head = _HEAD_JSON.get(key) or _head_json(key)
-        cached = _CHECK_JSON.get
-        checks = b",".join([cached(c) or _check_json(c) for c in self.checks])
+        checks = b",".join([c[5] or _encode_check(c).encode() for c in self.checks])
         types = _LICENSE_JSON.get(self.license_types) or _license_json(self.license_types)
         return b"".join((head, checks, b'],"license_types":', types, b"}"))
 
@@ -109,7 +109,6 @@ _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # shared objects or repeat by value), the JSON of license advice, and each
 # rule's memo of checks by the values it looks at.
 _CACHE_LIMIT = 65536
-_CHECK_JSON: dict[Check, bytes] = {}
 _LICENSE_JSON: dict[tuple[tuple[str, str], ...], bytes] = {}
 _HEAD_JSON: dict[tuple[str, str, str, date], bytes] = {}
 
@@ -119,10 +118,6 @@ def _remember[K, V](cache: dict[K, V], key: K, value: V) -> V:
         cache.clear()
     cache[key] = value
     return value
-
-
-def _check_json(c: Check) -> bytes:
-    return _remember(_CHECK_JSON, c, _encode_check(c).encode())
 
 
 def _license_json(types: tuple[tuple[str, str], ...]) -> bytes:
@@ -144,11 +139,22 @@ _quote: Callable[[str], str] = json.encoder.encode_basestring
 
 def _encode_check(c: Check) -> str:
     # Equal to _encode(c.to_dict()), without the encoder's per-call set-up.
-    remedy = "null" if c[4] is None else _quote(c[4])
+    return _encode_fields(c[0], c[1], c[2], c[3], c[4])
+
+
+def _encode_fields(id: str, group: str, status: str, message: str, remedy: str | None) -> str:
+    remedy_json = "null" if remedy is None else _quote(remedy)
     return (
-        f'{{"id":{_quote(c[0])},"group":{_quote(c[1])},"status":{_quote(c[2])},'
-        f'"message":{_quote(c[3])},"remedy":{remedy}}}'
+        f'{{"id":{_quote(id)},"group":{_quote(group)},"status":{_quote(status)},'
+        f'"message":{_quote(message)},"remedy":{remedy_json}}}'
     )
+
+
+def make_check(id: str, group: str, status: str, message: str, remedy: str | None) -> Check:
+    """A check with its JSON encoded once: checks are shared and kept in the
+    rules' memos, so a batch encodes each one once, not once per profile."""
+    encoded = _encode_fields(id, group, status, message, remedy).encode()
+    return Check(id, group, status, message, remedy, encoded)
 
 
 _assessment_of = fast_constructor(Assessment)
@@ -239,13 +245,13 @@ class _Ctx:
         return en if self.en else zh
 
     def ok(self, message: str) -> Check:
-        return Check(self.id, self.group, PASS, message, None)
+        return make_check(self.id, self.group, PASS, message, None)
 
     def fail(self, message: str) -> Check:
-        return Check(self.id, self.group, FAIL, message, self.remedy)
+        return make_check(self.id, self.group, FAIL, message, self.remedy)
 
     def unknown(self, message: str) -> Check:
-        return Check(self.id, self.group, UNKNOWN, message, self.remedy)
+        return make_check(self.id, self.group, UNKNOWN, message, self.remedy)
 
 
 def _join(ctx: _Ctx, items: Iterable[str]) -> str:
