@@ -146,15 +146,6 @@ def fast_constructor[T](cls: type[T]) -> Callable[..., T]:
     return build
 
 
-_enterprise_of = fast_constructor(Enterprise)
-_website_of = fast_constructor(Website)
-_staff_of = fast_constructor(StaffMember)
-_capital_of = fast_constructor(CapitalProof)
-_violation_of = fast_constructor(Violation)
-_history_of = fast_constructor(History)
-_profile_of = fast_constructor(Profile)
-
-
 # ------------------------------------------------------------------ checking helpers
 # Each takes the parent object, the key and the parent's path, and returns the
 # value or None (absent or null); anything else raises ProfileError.
@@ -197,41 +188,22 @@ def _unknown_keys(obj: dict[str, Any], allowed: frozenset[str], parent: str) -> 
             raise ProfileError(_path(parent, key), "未知字段", "unknown field")
 
 
-def _str(obj: dict[str, Any], key: str, parent: str) -> str | None:
-    value = obj.get(key)
-    if value is None or type(value) is str:
-        return value
-    raise _type_error(_path(parent, key), "string", value)
-
-
-def _bool(obj: dict[str, Any], key: str, parent: str) -> bool | None:
-    value = obj.get(key)
-    if value is None or value is True or value is False:
-        return value
-    raise _type_error(_path(parent, key), "boolean", value)
-
-
-def _nonneg_int(obj: dict[str, Any], key: str, parent: str) -> int | None:
-    value = obj.get(key)
-    if value is None:
-        return None
+def _nonneg_int_value(value: Any, path: str) -> int:
+    """``value`` as a whole number of at least 0 (``3.0`` is 3); else ProfileError."""
     if type(value) is float and value.is_integer():
         value = int(value)
     if type(value) is not int:
-        raise _type_error(_path(parent, key), "integer", value)
+        raise _type_error(path, "integer", value)
     if value < 0:
-        raise ProfileError(_path(parent, key), "不能为负数", "must not be negative")
+        raise ProfileError(path, "不能为负数", "must not be negative")
     return value
 
 
-def _nonneg_number(obj: dict[str, Any], key: str, parent: str) -> int | float | None:
-    value = obj.get(key)
-    if value is None:
-        return None
+def _nonneg_number_value(value: Any, path: str) -> int | float:
     if type(value) is not int and type(value) is not float:
-        raise _type_error(_path(parent, key), "number", value)
+        raise _type_error(path, "number", value)
     if value < 0:
-        raise ProfileError(_path(parent, key), "不能为负数", "must not be negative")
+        raise ProfileError(path, "不能为负数", "must not be negative")
     return value
 
 
@@ -248,18 +220,7 @@ def _date_value(value: Any, path: str) -> date:
     )
 
 
-def _date(obj: dict[str, Any], key: str, parent: str) -> date | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    return _date_value(value, _path(parent, key))
-
-
-def _strings(obj: dict[str, Any], key: str, parent: str) -> tuple[str, ...] | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    path = _path(parent, key)
+def _strings_value(value: Any, path: str) -> tuple[str, ...]:
     if type(value) is not list:
         raise _type_error(path, "array", value)
     for i, item in enumerate(value):
@@ -268,174 +229,198 @@ def _strings(obj: dict[str, Any], key: str, parent: str) -> tuple[str, ...] | No
     return tuple(value)
 
 
-def _object(obj: dict[str, Any], key: str, parent: str) -> dict[str, Any] | None:
-    value = obj.get(key)
-    if value is None or type(value) is dict:
-        return value
-    raise _type_error(_path(parent, key), "object", value)
+def _name_value(value: Any, path: str) -> str:
+    if value is None:
+        raise _missing(path)
+    if type(value) is not str:
+        raise _type_error(path, "string", value)
+    if not value.strip():
+        raise ProfileError(path, "企业名称不能为空", "must not be empty")
+    return value
+
+
+def _required_date_value(value: Any, path: str) -> date:
+    if value is None:
+        raise _missing(path)
+    return _date_value(value, path)
+
+
+def _items_value(parse: Callable[[dict[str, Any], str], Any], value: Any, path: str) -> tuple[Any, ...]:
+    """A list of objects, each parsed by ``parse``."""
+    if type(value) is not list:
+        raise _type_error(path, "array", value)
+    found = []
+    for i, item in enumerate(value):
+        item_path = f"{path}[{i}]"
+        if type(item) is not dict:
+            raise _type_error(item_path, "object", item)
+        found.append(parse(item, item_path))
+    return tuple(found)
 
 
 # ------------------------------------------------------------------ the sections
+# Each section's parser is generated from its dataclass and the kind of each
+# field: straight-line code that checks the fields in order (inline for a
+# string or a flag, through the helpers above for the rest) and raises on the
+# first bad one, naming its JSON path. The kinds follow
+# core/schemas/profile.schema.json; tests/core/test_profile.py holds the two
+# together.
 
-_TOP = frozenset({"assessed_on", "enterprise", "website", "security_staff", "capital_proof", "history"})
-_ENTERPRISE = frozenset(
-    {
-        "name",
-        "uscc",
-        "legal_form",
-        "province",
-        "city",
-        "registered_on",
-        "registered_capital_cny",
-        "business_scope",
-        "on_abnormal_list",
-        "on_serious_violation_list",
+# kind -> (when the value is wrong, the error); the error is raised
+_INLINE: dict[str, tuple[str, str]] = {
+    "str": ("v is not None and type(v) is not str", "_type_error({path}, 'string', v)"),
+    "bool": ("v is not None and v is not True and v is not False", "_type_error({path}, 'boolean', v)"),
+}
+# kind -> (when the value needs the helper, the helper); the helper returns the
+# value to keep or raises
+_HELPED: dict[str, tuple[str, str]] = {
+    "int": ("v is not None and (type(v) is not int or v < 0)", "_nonneg_int_value"),
+    "number": (
+        "v is not None and ((type(v) is not int and type(v) is not float) or v < 0)",
+        "_nonneg_number_value",
+    ),
+    "date": ("v is not None", "_date_value"),
+    "strings": ("v is not None", "_strings_value"),
+    "name": ("True", "_name_value"),
+    "required_date": ("True", "_required_date_value"),
+}
+_HELPERS: dict[str, Callable[[Any, str], Any]] = {
+    "_nonneg_int_value": _nonneg_int_value,
+    "_nonneg_number_value": _nonneg_number_value,
+    "_date_value": _date_value,
+    "_strings_value": _strings_value,
+    "_name_value": _name_value,
+    "_required_date_value": _required_date_value,
+}
+
+Parser = Callable[[dict[str, Any], str], Any]
+
+
+def _section_parser(
+    cls: type,
+    kinds: dict[str, str],
+    objects: dict[str, Parser] | None = None,
+    lists: dict[str, Parser] | None = None,
+) -> Parser:
+    """``parse(obj, path)`` for the dataclass ``cls``. ``kinds`` gives the kind of
+    each plain field; ``objects`` the fields holding one nested object and
+    ``lists`` those holding a list of them, with their parsers. Absent and
+    null fields are ``None``."""
+    objects = objects or {}
+    lists = lists or {}
+    names = [f.name for f in fields(cls)]
+    if sorted(names) != sorted([*kinds, *objects, *lists]):  # pragma: no cover - our own dataclasses
+        raise TypeError(f"{cls.__name__}: every field needs exactly one kind")
+    scope: dict[str, Any] = {
+        "_allowed": frozenset(names),
+        "_unknown_keys": _unknown_keys,
+        "_type_error": _type_error,
+        "_items_value": _items_value,
+        "_build": fast_constructor(cls),
+        **_HELPERS,
     }
-)
-_WEBSITE = frozenset(
-    {
-        "domain",
-        "domain_holder",
-        "icp_filing_number",
-        "server_regions",
-        "modules",
-        "content_compliant",
-        "third_party_merchants",
-        "services",
-        "financial_authorisation",
-    }
-)
-_STAFF = frozenset(
-    {"name", "id_number", "major", "certificates", "full_time", "insured_province", "insured_months"}
-)
-_CAPITAL = frozenset({"verification_report", "bank_statement_months"})
-_HISTORY = frozenset({"violations", "barred_until", "false_materials_on"})
-_VIOLATION = frozenset({"date", "description"})
+    lines = [
+        "def parse(obj, path):",
+        "    if not _allowed.issuperset(obj):",
+        "        _unknown_keys(obj, _allowed, path)",
+        "    get = obj.get",
+    ]
+    for index, name in enumerate(names):
+        if not name.isidentifier():  # pragma: no cover - our own dataclasses
+            raise TypeError(name)
+        field_path = f"(path + '.{name}' if path else '{name}')"
+        lines.append(f"    v = get('{name}')")
+        if name in objects:
+            scope[f"_parse_{name}"] = objects[name]
+            lines += [
+                "    if v is not None:",
+                "        if type(v) is not dict:",
+                f"            raise _type_error({field_path}, 'object', v)",
+                f"        v = _parse_{name}(v, {field_path})",
+            ]
+        elif name in lists:
+            scope[f"_parse_{name}"] = lists[name]
+            lines += ["    if v is not None:", f"        v = _items_value(_parse_{name}, v, {field_path})"]
+        elif kinds[name] in _INLINE:
+            condition, error = _INLINE[kinds[name]]
+            lines += [f"    if {condition}:", f"        raise {error.format(path=field_path)}"]
+        else:
+            condition, helper = _HELPED[kinds[name]]
+            lines += [f"    if {condition}:", f"        v = {helper}(v, {field_path})"]
+        lines.append(f"    f{index} = v")
+    lines.append(f"    return _build({', '.join(f'f{i}' for i in range(len(names)))})")
+    exec("\n".join(lines), scope)  # noqa: S102 - generated from our own dataclasses, names checked
+    parse: Parser = scope["parse"]
+    return parse
 
 
-def _enterprise(e: dict[str, Any]) -> Enterprise:
-    p = "enterprise"
-    if not _ENTERPRISE.issuperset(e):
-        _unknown_keys(e, _ENTERPRISE, p)
-    name = e.get("name")
-    if name is None:
-        raise _missing("enterprise.name")
-    if type(name) is not str:
-        raise _type_error("enterprise.name", "string", name)
-    if not name.strip():
-        raise ProfileError("enterprise.name", "企业名称不能为空", "must not be empty")
-    return _enterprise_of(
-        name,
-        _str(e, "uscc", p),
-        _str(e, "legal_form", p),
-        _str(e, "province", p),
-        _str(e, "city", p),
-        _date(e, "registered_on", p),
-        _nonneg_number(e, "registered_capital_cny", p),
-        _str(e, "business_scope", p),
-        _bool(e, "on_abnormal_list", p),
-        _bool(e, "on_serious_violation_list", p),
-    )
+_STR, _BOOL, _INT, _STRINGS, _DATE = "str", "bool", "int", "strings", "date"
 
-
-def _website(w: dict[str, Any]) -> Website:
-    p = "website"
-    if not _WEBSITE.issuperset(w):
-        _unknown_keys(w, _WEBSITE, p)
-    return _website_of(
-        _str(w, "domain", p),
-        _str(w, "domain_holder", p),
-        _str(w, "icp_filing_number", p),
-        _strings(w, "server_regions", p),
-        _strings(w, "modules", p),
-        _bool(w, "content_compliant", p),
-        _bool(w, "third_party_merchants", p),
-        _strings(w, "services", p),
-        _bool(w, "financial_authorisation", p),
-    )
-
-
-def _staff(items: Any) -> tuple[StaffMember, ...]:
-    if type(items) is not list:
-        raise _type_error("security_staff", "array", items)
-    out = []
-    for i, s in enumerate(items):
-        p = f"security_staff[{i}]"
-        if type(s) is not dict:
-            raise _type_error(p, "object", s)
-        if not _STAFF.issuperset(s):
-            _unknown_keys(s, _STAFF, p)
-        out.append(
-            _staff_of(
-                _str(s, "name", p),
-                _str(s, "id_number", p),
-                _str(s, "major", p),
-                _strings(s, "certificates", p),
-                _bool(s, "full_time", p),
-                _str(s, "insured_province", p),
-                _nonneg_int(s, "insured_months", p),
-            )
+_profile = _section_parser(
+    Profile,
+    {"assessed_on": _DATE},
+    objects={
+        "enterprise": _section_parser(
+            Enterprise,
+            {
+                "name": "name",
+                "uscc": _STR,
+                "legal_form": _STR,
+                "province": _STR,
+                "city": _STR,
+                "registered_on": _DATE,
+                "registered_capital_cny": "number",
+                "business_scope": _STR,
+                "on_abnormal_list": _BOOL,
+                "on_serious_violation_list": _BOOL,
+            },
+        ),
+        "website": _section_parser(
+            Website,
+            {
+                "domain": _STR,
+                "domain_holder": _STR,
+                "icp_filing_number": _STR,
+                "server_regions": _STRINGS,
+                "modules": _STRINGS,
+                "content_compliant": _BOOL,
+                "third_party_merchants": _BOOL,
+                "services": _STRINGS,
+                "financial_authorisation": _BOOL,
+            },
+        ),
+        "capital_proof": _section_parser(
+            CapitalProof, {"verification_report": _BOOL, "bank_statement_months": _INT}
+        ),
+        "history": _section_parser(
+            History,
+            {"barred_until": _DATE, "false_materials_on": _DATE},
+            lists={"violations": _section_parser(Violation, {"date": "required_date", "description": _STR})},
+        ),
+    },
+    lists={
+        "security_staff": _section_parser(
+            StaffMember,
+            {
+                "name": _STR,
+                "id_number": _STR,
+                "major": _STR,
+                "certificates": _STRINGS,
+                "full_time": _BOOL,
+                "insured_province": _STR,
+                "insured_months": _INT,
+            },
         )
-    return tuple(out)
-
-
-def _capital(c: dict[str, Any]) -> CapitalProof:
-    p = "capital_proof"
-    if not _CAPITAL.issuperset(c):
-        _unknown_keys(c, _CAPITAL, p)
-    return _capital_of(
-        _bool(c, "verification_report", p),
-        _nonneg_int(c, "bank_statement_months", p),
-    )
-
-
-def _history(h: dict[str, Any]) -> History:
-    p = "history"
-    if not _HISTORY.issuperset(h):
-        _unknown_keys(h, _HISTORY, p)
-    raw = h.get("violations")
-    violations: tuple[Violation, ...] | None = None
-    if raw is not None:
-        if type(raw) is not list:
-            raise _type_error("history.violations", "array", raw)
-        found = []
-        for i, v in enumerate(raw):
-            vp = f"history.violations[{i}]"
-            if type(v) is not dict:
-                raise _type_error(vp, "object", v)
-            if not _VIOLATION.issuperset(v):
-                _unknown_keys(v, _VIOLATION, vp)
-            if v.get("date") is None:
-                raise _missing(f"{vp}.date")
-            found.append(_violation_of(_date_value(v["date"], f"{vp}.date"), _str(v, "description", vp)))
-        violations = tuple(found)
-    return _history_of(
-        violations,
-        _date(h, "barred_until", p),
-        _date(h, "false_materials_on", p),
-    )
+    },
+)
+_TOP = frozenset(f.name for f in fields(Profile))
 
 
 def parse_profile(data: Any) -> Profile:
     """Check and convert a decoded JSON profile; raise :class:`ProfileError` if malformed."""
     if type(data) is not dict:
         raise _type_error("$", "object", data)
-    if not _TOP.issuperset(data):
-        _unknown_keys(data, _TOP, "")
-    enterprise = data.get("enterprise")
-    if enterprise is None:
+    if data.get("enterprise") is None and _TOP.issuperset(data):
         raise _missing("enterprise")
-    if type(enterprise) is not dict:
-        raise _type_error("enterprise", "object", enterprise)
-    website = _object(data, "website", "")
-    capital = _object(data, "capital_proof", "")
-    history = _object(data, "history", "")
-    staff = data.get("security_staff")
-    return _profile_of(
-        _enterprise(enterprise),
-        None if website is None else _website(website),
-        None if staff is None else _staff(staff),
-        None if capital is None else _capital(capital),
-        None if history is None else _history(history),
-        _date(data, "assessed_on", ""),
-    )
+    profile: Profile = _profile(data, "")
+    return profile
