@@ -1,12 +1,12 @@
 """The enterprise profile that the eligibility engine assesses.
 
-:func:`parse_profile` turns the decoded JSON of a profile into frozen
-dataclasses, checking exactly what ``core/schemas/profile.schema.json``
+:func:`parse_profile` turns the decoded JSON of a profile into immutable
+named tuples, checking exactly what ``core/schemas/profile.schema.json``
 publishes: a malformed profile raises :class:`ProfileError` naming the JSON
-path of the first bad field (``security_staff[0].insured_months``). It is
-written by hand, not driven by the schema, because batch assessment parses
-tens of thousands of profiles a second; ``tests/core/test_profile.py`` keeps
-the two in step.
+path of the first bad field (``security_staff[0].insured_months``). The
+parser is generated from the field kinds below, not driven by the schema at
+run time, because batch assessment parses tens of thousands of profiles a
+second; ``tests/core/test_profile.py`` keeps the two in step.
 
 Values that are well formed but wrong (a bad check character, an unknown
 legal form) are *not* errors here: the engine assesses them and the matching
@@ -16,9 +16,9 @@ rule fails. ``None`` means the information is missing (the rule is unknown).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "LEGAL_FORMS",
@@ -60,8 +60,7 @@ class ProfileError(ValueError):
         return {"field": self.field, "message": self.message(lang)}
 
 
-@dataclass(frozen=True, slots=True)
-class Enterprise:
+class Enterprise(NamedTuple):
     name: str
     uscc: str | None = None
     legal_form: str | None = None
@@ -74,8 +73,7 @@ class Enterprise:
     on_serious_violation_list: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Website:
+class Website(NamedTuple):
     domain: str | None = None
     domain_holder: str | None = None
     icp_filing_number: str | None = None
@@ -87,8 +85,7 @@ class Website:
     financial_authorisation: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StaffMember:
+class StaffMember(NamedTuple):
     name: str | None = None
     id_number: str | None = None
     major: str | None = None
@@ -98,27 +95,23 @@ class StaffMember:
     insured_months: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CapitalProof:
+class CapitalProof(NamedTuple):
     verification_report: bool | None = None
     bank_statement_months: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(NamedTuple):
     date: date
     description: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+class History(NamedTuple):
     violations: tuple[Violation, ...] | None = None
     barred_until: date | None = None
     false_materials_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(NamedTuple):
     enterprise: Enterprise
     website: Website | None = None
     security_staff: tuple[StaffMember, ...] | None = None
@@ -147,8 +140,8 @@ def fast_constructor[T](cls: type[T]) -> Callable[..., T]:
 
 
 # ------------------------------------------------------------------ checking helpers
-# Each takes the parent object, the key and the parent's path, and returns the
-# value or None (absent or null); anything else raises ProfileError.
+# Each takes a value and its JSON path and returns the value to keep, or
+# raises ProfileError naming the path.
 
 _TYPE_ZH = {"string": "字符串", "boolean": "布尔值", "integer": "整数", "number": "数字", "array": "数组"}
 _TYPE_ZH |= {"object": "对象", "date": "日期（YYYY-MM-DD）"}
@@ -308,7 +301,7 @@ def _section_parser(
     null fields are ``None``."""
     objects = objects or {}
     lists = lists or {}
-    names = [f.name for f in fields(cls)]
+    names = list(cls._fields)  # type: ignore[attr-defined]
     if sorted(names) != sorted([*kinds, *objects, *lists]):  # pragma: no cover - our own dataclasses
         raise TypeError(f"{cls.__name__}: every field needs exactly one kind")
     scope: dict[str, Any] = {
@@ -316,7 +309,8 @@ def _section_parser(
         "_unknown_keys": _unknown_keys,
         "_type_error": _type_error,
         "_items_value": _items_value,
-        "_build": fast_constructor(cls),
+        "_new": tuple.__new__,
+        "_cls": cls,
         **_HELPERS,
     }
     lines = [
@@ -348,7 +342,7 @@ def _section_parser(
             condition, helper = _HELPED[kinds[name]]
             lines += [f"    if {condition}:", f"        v = {helper}(v, {field_path})"]
         lines.append(f"    f{index} = v")
-    lines.append(f"    return _build({', '.join(f'f{i}' for i in range(len(names)))})")
+    lines.append(f"    return _new(_cls, ({''.join(f'f{i}, ' for i in range(len(names)))}))")
     exec("\n".join(lines), scope)  # noqa: S102 - generated from our own dataclasses, names checked
     parse: Parser = scope["parse"]
     return parse
@@ -413,7 +407,7 @@ _profile = _section_parser(
         )
     },
 )
-_TOP = frozenset(f.name for f in fields(Profile))
+_TOP = frozenset(Profile._fields)
 
 
 def parse_profile(data: Any) -> Profile:
