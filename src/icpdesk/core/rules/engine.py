@@ -222,7 +222,7 @@ Evaluator = Callable[[Profile, date], Check]
 class _Ctx:
     """What every evaluator factory needs: the rule, the pack, the language."""
 
-    __slots__ = ("en", "group", "id", "lang", "memo", "pack", "params", "remedy", "rule")
+    __slots__ = ("en", "group", "id", "lang", "made", "memo", "pack", "params", "remedy", "rule")
 
     def __init__(self, rule: Rule, pack: RulePack, lang: str) -> None:
         self.rule = rule
@@ -234,6 +234,10 @@ class _Ctx:
         self.params: Mapping[str, Any] = rule.params
         self.remedy = rule.remedy(lang)
         self.memo: dict[Any, Check] = {}
+        # Checks by status and message: a worded message (a person's findings,
+        # a violation) recurs across profiles, and its check is built and
+        # encoded once.
+        self.made: dict[tuple[str, str], Check] = {}
 
     def remember(self, key: Any, check: Check) -> Check:
         """Keep ``check`` for ``key``: profiles repeat registration dates,
@@ -244,14 +248,22 @@ class _Ctx:
     def t(self, zh: str, en: str) -> str:
         return en if self.en else zh
 
+    def _check(self, status: str, message: str) -> Check:
+        key = (status, message)
+        check = self.made.get(key)
+        if check is None:
+            remedy = None if status == PASS else self.remedy
+            check = _remember(self.made, key, make_check(self.id, self.group, status, message, remedy))
+        return check
+
     def ok(self, message: str) -> Check:
-        return make_check(self.id, self.group, PASS, message, None)
+        return self._check(PASS, message)
 
     def fail(self, message: str) -> Check:
-        return make_check(self.id, self.group, FAIL, message, self.remedy)
+        return self._check(FAIL, message)
 
     def unknown(self, message: str) -> Check:
-        return make_check(self.id, self.group, UNKNOWN, message, self.remedy)
+        return self._check(UNKNOWN, message)
 
 
 def _join(ctx: _Ctx, items: Iterable[str]) -> str:
