@@ -130,9 +130,27 @@ def test_generate_and_attach_adds_a_material_version(personas: Any, case: Applic
 
 
 def test_a_regulator_may_generate_but_not_attach(personas: Any, case: Application) -> None:
+    from icpdesk.materials.models import MaterialVersion
+
     client = _client(personas, "reviewer")
     response = client.post(reverse("paperwork:attach", args=[case.pk]), {"document": "application_form"})
     assert response.status_code == 403
+    # Refused before anything was generated or stored.
+    assert not GeneratedDocument.objects.filter(application=case).exists()
+    assert not MaterialVersion.objects.exists()
+
+
+def test_attaching_to_a_filed_case_is_refused_before_anything_is_stored(
+    personas: Any, case: Application
+) -> None:
+    from icpdesk.materials.models import MaterialVersion
+
+    Application.objects.filter(pk=case.pk).update(state="filed")
+    client = _client(personas, "consultant")
+    response = client.post(reverse("paperwork:attach", args=[case.pk]), {"document": "application_form"})
+    assert response.status_code == 409
+    assert not GeneratedDocument.objects.filter(application=case).exists()
+    assert not MaterialVersion.objects.exists()
 
 
 def test_the_case_page_query_count_does_not_grow(

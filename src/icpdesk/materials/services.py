@@ -95,7 +95,8 @@ def is_regulator(user: User | Any, application: Application) -> bool:
     return any(access.has_regulator_role(user, role, application.province_code) for role in REGULATOR_ROLES)
 
 
-def _require_upload(user: User, application: Application) -> None:
+def require_upload(user: User, application: Application) -> None:
+    """Refuse (Forbidden, InvalidTransition) unless ``user`` may upload to the case now."""
     if not may_upload(user, application):
         raise Forbidden(
             "您无权上传该案件的材料：需要企业本身或持有“准备材料”委托的代办机构。",
@@ -161,7 +162,7 @@ def upload_version(
     facts: Mapping[str, Any] | None = None,
 ) -> MaterialVersion:
     """Store a new version of a material; refused uploads change nothing."""
-    _require_upload(user, application)
+    require_upload(user, application)
     material = material_of(application, material_id)
     stream.seek(0, io.SEEK_END)
     size = stream.tell()

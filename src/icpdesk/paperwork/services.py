@@ -172,6 +172,8 @@ def generate_and_attach(
     from icpdesk.materials import services as materials
 
     _require_generate(user, application)
+    # Attaching is an upload: refuse before anything is generated or stored.
+    materials.require_upload(user, application)
     document = document_for_case(document_id, "pdf")
     if document.material_id is None:
         raise InvalidInput(
