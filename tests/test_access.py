@@ -39,8 +39,8 @@ def world(personas: Personas) -> World:
         "enterprise": [
             actions.create_application(p.consultant, p.enterprise),
             actions.create_application(p.consultant, p.enterprise),
-            actions.create_application(p.applicant, p.enterprise),
         ],
+        "enterprise_draft": [actions.create_application(p.applicant, p.enterprise)],
         "other_enterprise": [
             actions.create_application(p.outsider, p.other_enterprise),
             actions.create_application(p.outsider, p.other_enterprise),
@@ -48,6 +48,9 @@ def world(personas: Personas) -> World:
         "third": [actions.create_application(_owner(third), third)],
         "shaanxi": [actions.create_application(_owner(shaanxi), shaanxi)],
     }
+    # Every case but one is filed; the regulator sees a case once it is filed.
+    filed = [c.pk for key, group in cases.items() if key != "enterprise_draft" for c in group]
+    Application.objects.filter(pk__in=filed).update(state="filed", filed_on=timezone.localdate())
     return World(p, third, shaanxi, cases)
 
 
@@ -61,9 +64,9 @@ def case_ids(w: World, *keys: str) -> set[int]:
 
 # persona -> (the cases they see, the enterprises they see)
 EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "applicant": (("enterprise",), ("enterprise",)),
-    "member": (("enterprise",), ("enterprise",)),
-    "consultant": (("enterprise",), ("enterprise",)),
+    "applicant": (("enterprise", "enterprise_draft"), ("enterprise",)),
+    "member": (("enterprise", "enterprise_draft"), ("enterprise",)),
+    "consultant": (("enterprise", "enterprise_draft"), ("enterprise",)),
     "outsider": (("other_enterprise",), ("other_enterprise",)),
     "reviewer": (("enterprise", "other_enterprise", "third"), ("enterprise", "other_enterprise", "third")),
     "inspector": (("enterprise", "other_enterprise", "third"), ("enterprise", "other_enterprise", "third")),
@@ -74,7 +77,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "other_reviewer": (("shaanxi",), ("shaanxi",)),
 }
-COUNTS = {"applicant": 3, "member": 3, "consultant": 3, "outsider": 2, "reviewer": 6, "other_reviewer": 1}
+COUNTS = {"applicant": 3, "member": 3, "consultant": 3, "outsider": 2, "reviewer": 5, "other_reviewer": 1}
 
 
 def _enterprise(w: World, key: str) -> Enterprise:
@@ -84,6 +87,19 @@ def _enterprise(w: World, key: str) -> Enterprise:
         "third": w.third,
         "shaanxi": w.shaanxi,
     }[key]
+
+
+def test_a_draft_reaches_the_regulator_only_once_filed(world: World) -> None:
+    draft = world.cases["enterprise_draft"][0]
+    reviewer = world.p.reviewer
+    assert draft.pk not in ids(access.visible_applications(reviewer))
+    # Withdrawn before it was ever filed: still the applicant's own.
+    Application.objects.filter(pk=draft.pk).update(state="withdrawn")
+    assert draft.pk not in ids(access.visible_applications(reviewer))
+    # Withdrawn after filing: the regulator keeps it on record.
+    Application.objects.filter(pk=draft.pk).update(filed_on=timezone.localdate())
+    assert draft.pk in ids(access.visible_applications(reviewer))
+    assert draft.pk in ids(access.visible_applications(world.p.applicant))
 
 
 @pytest.mark.parametrize("persona", list(EXPECTED))
@@ -135,13 +151,15 @@ def test_a_second_consultant_and_the_manager_of_the_agency_see_its_clients(world
         make_user("consultant2", p.agency, [Role.CONSULTANT]),
         make_user("manager", p.agency, [Role.MANAGER]),
     ):
-        assert ids(access.visible_applications(user)) == case_ids(world, "enterprise")
+        assert ids(access.visible_applications(user)) == case_ids(world, "enterprise", "enterprise_draft")
 
 
 def test_an_agency_sees_every_client_under_an_active_mandate(world: World) -> None:
     p = world.p
     Mandate.objects.create(agency=p.agency, enterprise=world.third, granted_by=None)
-    assert ids(access.visible_applications(p.consultant)) == case_ids(world, "enterprise", "third")
+    assert ids(access.visible_applications(p.consultant)) == case_ids(
+        world, "enterprise", "enterprise_draft", "third"
+    )
     assert access.visible_enterprises(p.consultant).count() == 2
 
 

@@ -1,8 +1,8 @@
 """Who may see and do what: the one place every query is scoped.
 
 A user sees the cases and enterprises of their own enterprise, of their
-agency's clients under an active mandate, or of their regulator's province;
-nothing else exists for them (pages and the API answer 404). Views, the API
+agency's clients under an active mandate, or of their regulator's province
+(cases once they are filed); nothing else exists for them (pages and the API answer 404). Views, the API
 and the actions get their querysets from here and nowhere else.
 """
 
@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from icpdesk.accounts.choices import OrgKind, Role, Scope
 from icpdesk.accounts.models import SCOPE_FIELDS, Mandate
 from icpdesk.cases.models import Application
+from icpdesk.core.lifecycle import State
 from icpdesk.enterprises.models import Enterprise
 
 if TYPE_CHECKING:
@@ -71,7 +72,11 @@ def visible_applications(user: User | Any, scope: str = Scope.VIEW) -> QuerySet[
     if org.kind == OrgKind.REGULATOR:
         if not user.valid_roles() or not org.province_code:
             return Application.objects.none()
-        return Application.objects.filter(province_code=org.province_code)
+        # A case reaches the regulator when it is filed: drafts (and drafts
+        # withdrawn before filing) are the applicant's own work.
+        return Application.objects.filter(province_code=org.province_code).exclude(
+            Q(state=State.DRAFT) | Q(state=State.WITHDRAWN, filed_on__isnull=True)
+        )
     condition = enterprise_filter(user, scope, prefix="enterprise__")
     if condition is None:
         return Application.objects.none()
