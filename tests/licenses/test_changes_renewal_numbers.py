@@ -104,6 +104,69 @@ def test_renewal_after_the_national_deadline_is_allowed_but_late(personas: Perso
     assert lic.events.get(action="renewal_started").changes["late"] is True
 
 
+def _grant_renewal(personas: Personas, lic: License, started: date, issued: date) -> License:
+    """Open the renewal case, take it to approval and issue the certificate."""
+    from icpdesk.cases import actions as case_actions
+    from icpdesk.cases.models import Application
+
+    application = actions.start_renewal(personas.consultant, lic, today=started)
+    Application.objects.filter(pk=application.pk).update(state="approved")
+    application.refresh_from_db()
+    case_actions.issue_certificate(personas.approver, application, today=issued)
+    return License.objects.get(pk=lic.pk)
+
+
+@pytest.mark.django_db
+def test_a_renewal_keeps_the_number_and_runs_on_from_the_old_expiry(personas: Personas) -> None:
+    lic = make_license(personas.enterprise, date(2025, 6, 16))  # 甘B2-20250001, expires 2030-06-16
+    renewed = _grant_renewal(personas, lic, date(2029, 12, 16), date(2030, 3, 2))
+    assert License.objects.count() == 1
+    assert renewed.number == lic.number == "甘B2-20250001"
+    assert renewed.state == "valid" and renewed.issued_on == date(2025, 6, 16)
+    assert renewed.expires_on == date(2035, 6, 16)
+    event = renewed.events.get(action="renew")
+    assert event.on == date(2030, 3, 2) and (event.from_state, event.to_state) == ("valid", "valid")
+    assert event.changes["before"]["expires_on"] == "2030-06-16"
+    assert event.changes["after"]["expires_on"] == "2035-06-16"
+    assert not LicenseNumberCounter.objects.filter(year=2030).exists()  # no number was taken
+
+
+@pytest.mark.django_db
+def test_a_license_that_expired_during_its_renewal_is_valid_again_from_the_renewal(
+    personas: Personas,
+) -> None:
+    lic = make_license(personas.enterprise, date(2025, 6, 16))
+    from icpdesk.cases import actions as case_actions
+    from icpdesk.cases.models import Application
+
+    application = actions.start_renewal(personas.consultant, lic, today=date(2030, 3, 19))
+    actions.expire_license(lic, today=date(2030, 6, 17))
+    Application.objects.filter(pk=application.pk).update(state="approved")
+    application.refresh_from_db()
+    case_actions.issue_certificate(personas.approver, application, today=date(2030, 7, 1))
+    renewed = License.objects.get(pk=lic.pk)
+    assert License.objects.count() == 1
+    assert (renewed.number, renewed.state) == (lic.number, "valid")
+    assert renewed.expires_on == date(2035, 7, 1) and renewed.state_changed_on == date(2030, 7, 1)
+    assert renewed.events.get(action="renew").from_state == "expired"
+
+
+@pytest.mark.django_db
+def test_a_renewal_of_a_license_revoked_meanwhile_issues_a_new_license(personas: Personas) -> None:
+    lic = make_license(personas.enterprise, date(2025, 6, 16))
+    from icpdesk.cases import actions as case_actions
+    from icpdesk.cases.models import Application
+
+    application = actions.start_renewal(personas.consultant, lic, today=date(2029, 12, 16))
+    actions.revoke_license(personas.approver, lic, reason="严重违规", today=date(2030, 1, 5))
+    Application.objects.filter(pk=application.pk).update(state="approved")
+    application.refresh_from_db()
+    case_actions.issue_certificate(personas.approver, application, today=date(2030, 3, 2))
+    assert License.objects.get(pk=lic.pk).state == "revoked"
+    new = License.objects.exclude(pk=lic.pk).get()
+    assert new.number == "甘B2-20300001" and new.state == "valid"
+
+
 @pytest.mark.django_db
 def test_numbers_are_consecutive_per_year(personas: Personas) -> None:
     a = make_license(personas.enterprise, date(2026, 1, 5))

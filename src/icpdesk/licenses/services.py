@@ -1,4 +1,5 @@
-"""Issuing a license: its number, taken without gaps or duplicates, and its dates."""
+"""Issuing a license: its number, taken without gaps or duplicates, and its dates;
+renewing one: the same number, a new period of validity."""
 
 from __future__ import annotations
 
@@ -47,7 +48,22 @@ def next_license_number(abbreviation: str, category: str, year: int) -> str:
     return f"{abbreviation}{category}-{year}{counter.last_serial:04d}"
 
 
+# A renewal case renews the license it was opened for while that license is
+# valid, or expired during the case; one revoked, cancelled or lapsed in the
+# meantime is not revived: the case then issues a new license.
+RENEWABLE_STATES = frozenset({"valid", "expired"})
+
+
 def create_license(application: Application, issued_on: date) -> License:
+    """The license a granted case issues: for a renewal case, the renewed license."""
+    if application.kind == "renewal":
+        renewed = (
+            License.objects.select_for_update()
+            .filter(renewal_application=application, state__in=RENEWABLE_STATES)
+            .first()
+        )
+        if renewed is not None:
+            return renew_license(renewed, application, issued_on)
     pack = current_pack()
     validity = pack.limit("license_validity")
     enterprise = application.enterprise
@@ -78,6 +94,39 @@ def create_license(application: Application, issued_on: date) -> License:
         to_state="valid",
         reason=f"依申请 {application.reference} 颁发 / issued on case {application.reference}",
         changes=recorded_facts(license_),
+    )
+    return license_
+
+
+def renew_license(license_: License, application: Application, renewed_on: date) -> License:
+    """Keep the number and extend the validity by the pack's period: from the old
+    expiry when renewed before it, else from the renewal (an expired license is
+    valid again). Must run inside the issuing transaction, on a locked row."""
+    validity = current_pack().limit("license_validity")
+    start = license_.expires_on if license_.expires_on >= renewed_on else renewed_on
+    before = {"expires_on": license_.expires_on.isoformat(), "state": license_.state}
+    from_state = license_.state
+    license_.expires_on = add_years(start, validity.value)
+    fields = ["expires_on"]
+    if license_.state != "valid":
+        license_.state = "valid"
+        license_.state_changed_on = renewed_on
+        fields += ["state", "state_changed_on"]
+    license_.save(update_fields=fields)
+    until = f"{license_.expires_on:%Y-%m-%d}"
+    after = {"expires_on": license_.expires_on.isoformat(), "state": "valid"}
+    LicenseEvent.objects.create(
+        license=license_,
+        on=renewed_on,
+        actor=None,
+        action="renew",
+        from_state=from_state,
+        to_state="valid",
+        reason=(
+            f"依续期申请 {application.reference} 续期，有效期至 {until} / "
+            f"renewed on case {application.reference} until {until}"
+        ),
+        changes={"before": before, "after": after},
     )
     return license_
 
