@@ -65,7 +65,14 @@ def _rows() -> list[Row]:
             READ | {p: 201 for p in READ if READ[p] == 200},
             {"body": "你好"},
         ),
-        Row("post", "/cases/{case}/file", State.DRAFT, only(APPLICANT_SIDE), materials=True),
+        # A draft is the applicant side's alone: it reaches the regulator once filed.
+        Row(
+            "post",
+            "/cases/{case}/file",
+            State.DRAFT,
+            only(APPLICANT_SIDE) | dict.fromkeys(("reviewer", "inspector", "approver"), 404),
+            materials=True,
+        ),
         Row("post", "/cases/{case}/accept", State.FILED, only(("reviewer",))),
         Row(
             "post",
@@ -150,6 +157,16 @@ def test_the_case_list_shows_each_persona_only_their_cases(api: Api, personas: P
         province_code="CN-GS",
         prefecture="天水市",
         rule_pack="gansu",
+        state=State.FILED,
+        filed_on=timezone.localdate(),
+    )
+    draft = Application.objects.create(
+        reference="甘ICP-2026-900002",
+        enterprise=personas.other_enterprise,
+        agency=personas.other_agency,
+        province_code="CN-GS",
+        prefecture="天水市",
+        rule_pack="gansu",
     )
     ids = {c["id"] for c in api.get(who, "/cases").json()["items"]}
     expected = {
@@ -158,7 +175,7 @@ def test_the_case_list_shows_each_persona_only_their_cases(api: Api, personas: P
         "reviewer": {ours.pk, theirs.pk},
         "inspector": {ours.pk, theirs.pk},
         "approver": {ours.pk, theirs.pk},
-        "outsider": {theirs.pk},
+        "outsider": {theirs.pk, draft.pk},
         "other_reviewer": set(),
     }[who]
     assert ids == expected

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from icpdesk.cases import actions
 from icpdesk.cases.models import Application
 from icpdesk.core.lifecycle import State
 from icpdesk.enterprises.models import Ban
@@ -31,7 +32,8 @@ def test_a_case_walks_from_draft_to_certificate_through_the_api(api: Api, person
     assert case["state"] == "draft"
     assert case["state_label"] == "草稿"
     assert [a["name"] for a in case["allowed_actions"]] == ["file", "withdraw"]
-    assert ok(api.get("reviewer", f"/cases/{cid}"))["allowed_actions"] == []
+    # A draft is the applicant side's own work: the regulator sees the case once it is filed.
+    assert api.get("reviewer", f"/cases/{cid}").status_code == 404
 
     refused = api.post("consultant", f"/cases/{cid}/file")
     assert refused.status_code == 422
@@ -127,23 +129,23 @@ def test_schedule_inspection_refuses_anyone_not_an_inspector_here(
 
 
 def test_an_invalid_transition_is_409_with_the_current_state(api: Api, personas: Personas) -> None:
-    case = case_in(personas, State.DRAFT)
+    case = case_in(personas, State.REJECTED)
     response = api.post("reviewer", f"/cases/{case.pk}/accept")
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "invalid_transition"
-    assert body["state"] == "draft"
-    assert "草稿" in body["message"]
+    assert body["state"] == "rejected"
+    assert "不予许可" in body["message"]
     english = api.post("reviewer", f"/cases/{case.pk}/accept", **{"Accept-Language": "en"})
-    assert "draft" in english.json()["message"].lower()
-    assert "草稿" not in english.json()["message"]
+    assert "rejected" in english.json()["message"].lower()
+    assert "不予许可" not in english.json()["message"]
     query = api.client.post(
         f"/api/v1/cases/{case.pk}/accept?lang=en",
         "",
         content_type="application/json",
         headers=api.headers("reviewer"),
     )
-    assert query.json()["message"].startswith("The case is draft")
+    assert query.json()["message"].startswith("The case is rejected")
 
 
 def test_a_stale_version_is_409_case_changed(api: Api, personas: Personas) -> None:
@@ -268,19 +270,21 @@ def test_comments_are_kept_on_the_record(api: Api, personas: Personas) -> None:
 
 def test_the_list_filters_sorts_and_paginates(api: Api, personas: Personas) -> None:
     p = personas
-    draft = case_in(p, State.DRAFT)
+    draft = case_in(p, State.DRAFT)  # the applicant side's alone
+    withdrawn = case_in(p, State.FILED)
+    actions.withdraw_application(p.applicant, withdrawn, "不再申请")
     filed = case_in(p, State.FILED)
     accepted = case_in(p, State.ACCEPTED)
     Application.objects.filter(pk=accepted.pk).update(due_on=timezone.localdate() - timedelta(days=3))
     other = make_enterprise("酒泉光伏设备电子商务有限公司", city="酒泉市")
     page = ok(api.get("reviewer", "/cases"))
     assert page["total"] == 3
-    assert [c["id"] for c in page["items"]] == [accepted.pk, filed.pk, draft.pk]  # due date, none last
+    assert [c["id"] for c in page["items"]] == [accepted.pk, filed.pk, withdrawn.pk]  # due date, none last
     assert page["items"][0]["due"]["overdue"] is True
     assert page["items"][0]["due"]["days_left"] < 0
     assert ok(api.get("reviewer", "/cases", {"overdue": "true"}))["total"] == 1
     assert ok(api.get("reviewer", "/cases", {"overdue": "false"}))["total"] == 2
-    assert ok(api.get("reviewer", "/cases", {"state": "filed,draft"}))["total"] == 2
+    assert ok(api.get("reviewer", "/cases", {"state": "filed,withdrawn"}))["total"] == 2
     assert ok(api.get("reviewer", "/cases", {"enterprise": other.pk}))["total"] == 0
     assert ok(api.get("reviewer", "/cases", {"prefecture": "兰州市"}))["total"] == 3
     assert ok(api.get("reviewer", "/cases", {"prefecture": "酒泉市"}))["total"] == 0
@@ -291,7 +295,8 @@ def test_the_list_filters_sorts_and_paginates(api: Api, personas: Personas) -> N
     assert second["total"] == 3 and [c["id"] for c in second["items"]] == [filed.pk]
     assert ok(api.get("outsider", "/cases"))["total"] == 0
     assert ok(api.get("other_reviewer", "/cases"))["total"] == 0
-    assert ok(api.get("applicant", "/cases"))["total"] == 3
+    assert ok(api.get("applicant", "/cases"))["total"] == 4
+    assert draft.pk in {c["id"] for c in ok(api.get("applicant", "/cases"))["items"]}
     english = ok(api.get("reviewer", "/cases", {"lang": "en"}))
     assert english["items"][0]["state_label"] == "Accepted, inspection to be scheduled"
 
@@ -307,7 +312,8 @@ def test_the_list_runs_a_fixed_number_of_queries(
             reference=f"甘ICP-2026-{800000 + n}",
             enterprise=personas.enterprise,
             agency=personas.agency,
-            state=State.FILED if n % 2 else State.DRAFT,
+            state=State.FILED if n % 2 else State.WITHDRAWN,
+            filed_on=today,
             province_code="CN-GS",
             prefecture="兰州市",
             rule_pack="gansu",

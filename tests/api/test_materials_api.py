@@ -22,7 +22,7 @@ from icpdesk.core.lifecycle import State
 from icpdesk.materials import services
 from icpdesk.materials.models import CaseMaterial, MaterialState, MaterialVersion
 from tests.api.conftest import BASE, PERSONAS, Api, case_in
-from tests.factories import Personas
+from tests.factories import Personas, mark_filed
 from tests.materials.conftest import pdf, png
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +109,16 @@ ROWS = [
     Row(
         "post",
         "/cases/{case}/materials/business_license/versions",
-        State.DRAFT,
+        State.RETURNED,
         only(("applicant", "consultant"), 201),
+        multipart=True,
+    ),
+    # A draft is the applicant side's alone: the regulator does not see it.
+    Row(
+        "post",
+        "/cases/{case}/materials/business_license/versions",
+        State.DRAFT,
+        only(("applicant", "consultant"), 201) | dict.fromkeys(("reviewer", "inspector", "approver"), 404),
         multipart=True,
     ),
     Row(
@@ -274,6 +282,7 @@ def test_the_checklist_takes_a_fixed_number_of_queries(
             io.BytesIO(data),
             original_name="a.png",
         )
+    mark_filed(case)
     api.token("reviewer")
     with django_assert_max_num_queries(8):
         body = ok(api.get("reviewer", f"/cases/{case.pk}/materials"))
@@ -371,6 +380,7 @@ def test_a_download_is_the_file_with_safe_headers(api: Api, personas: Personas) 
     case = case_in(personas, State.DRAFT)
     data = pdf(pages=2)
     ok(upload(api, "applicant", case.pk, "articles", data, "<script>.pdf"), 201)
+    mark_filed(case)
     response = api.get("approver", f"/cases/{case.pk}/materials/articles/versions/1/download")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == data

@@ -149,8 +149,11 @@ def test_a_pdf_and_a_docx_hold_the_company_name(api: Api, personas: Personas) ->
     assert e.name in text and e.uscc in text
     assert "{{" not in text and "{%" not in text
 
-    listed = ok(api.get("reviewer", f"/cases/{case.pk}/documents"))
+    listed = ok(api.get("consultant", f"/cases/{case.pk}/documents"))
     assert {g["id"] for g in listed["generated"]} == {made_pdf["id"], made_docx["id"]}
+    # A draft and what was drafted for it reach the regulator once the case is filed.
+    assert api.get("reviewer", f"/cases/{case.pk}/documents").status_code == 404
+    assert api.get("reviewer", made_pdf["download"].removeprefix("/api/v1")).status_code == 404
     assert all(g["name"] == "互联网信息服务许可证申请表" for g in listed["generated"])
 
 
@@ -217,12 +220,13 @@ def test_attach_adds_a_version_of_the_matching_material(api: Api, personas: Pers
 
 @pytest.mark.parametrize("who", ["reviewer", "inspector", "approver"])
 def test_the_regulator_may_draft_but_not_attach(api: Api, personas: Personas, who: str) -> None:
-    case = case_in(personas, State.DRAFT)
+    case = case_in(personas, State.RETURNED)  # the applicant side may attach, the regulator sees it
+    before = MaterialVersion.objects.count()
     body = {"document": "privacy_policy", "attach": True}
     refused = ok(api.post(who, f"/cases/{case.pk}/documents", body), 403)
     assert refused["code"] == "forbidden"
     assert not GeneratedDocument.objects.exists()  # a refused attachment leaves no record
-    assert not MaterialVersion.objects.exists()
+    assert MaterialVersion.objects.count() == before
 
 
 def test_attach_is_refused_once_the_case_is_filed(api: Api, personas: Personas) -> None:

@@ -56,9 +56,10 @@ def _expected_view(who: str | None) -> int:
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", PERSONAS)
 def test_case_page_and_checklist(
-    personas: Personas, uploaded: MaterialVersion, case: Application, who: str | None
+    personas: Personas, uploaded: MaterialVersion, filed: Application, who: str | None
 ) -> None:
     client = _client(personas, who)
+    case = filed
     for name in ("materials:case", "materials:checklist", "materials:changes"):
         response = client.get(reverse(name, args=[case.pk]))
         assert response.status_code == _expected_view(who), (name, who)
@@ -68,7 +69,26 @@ def test_case_page_and_checklist(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", PERSONAS)
+def test_a_draft_is_the_applicant_sides_alone(
+    personas: Personas, uploaded: MaterialVersion, case: Application, who: str | None
+) -> None:
+    """Until it is filed, the case and its materials exist for the applicant side only."""
+    client = _client(personas, who)
+    expected = 200 if who in APPLICANT_SIDE else 404
+    for name in ("materials:case", "materials:checklist", "materials:changes"):
+        assert client.get(reverse(name, args=[case.pk])).status_code == expected, (name, who)
+    for name in ("materials:download", "materials:preview"):
+        assert client.get(reverse(name, args=[uploaded.pk])).status_code == expected, (name, who)
+    zipped = client.get(reverse("materials:zip", args=[case.pk])).status_code
+    assert zipped == (403 if who in APPLICANT_SIDE else 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", PERSONAS)
 def test_upload(personas: Personas, case: Application, who: str | None) -> None:
+    # A case returned for supplement: the regulator sees it but may not upload.
+    Application.objects.filter(pk=case.pk).update(state="returned", filed_on=date(2026, 12, 1))
+    case.refresh_from_db()
     client = _client(personas, who)
     response = post_upload(client, case, "business_license", png(), "a.png")
     expected = 302 if who in APPLICANT_SIDE else 403 if who in REGULATORS else 404
@@ -80,7 +100,9 @@ def test_upload(personas: Personas, case: Application, who: str | None) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", PERSONAS)
-def test_download_and_preview(personas: Personas, uploaded: MaterialVersion, who: str | None) -> None:
+def test_download_and_preview(
+    personas: Personas, uploaded: MaterialVersion, filed: Application, who: str | None
+) -> None:
     client = _client(personas, who)
     for name, disposition in (("materials:download", "attachment"), ("materials:preview", "inline")):
         response = client.get(reverse(name, args=[uploaded.pk]))
@@ -95,8 +117,8 @@ def test_download_and_preview(personas: Personas, uploaded: MaterialVersion, who
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", PERSONAS)
-def test_case_zip(personas: Personas, uploaded: MaterialVersion, case: Application, who: str | None) -> None:
-    response = _client(personas, who).get(reverse("materials:zip", args=[case.pk]))
+def test_case_zip(personas: Personas, uploaded: MaterialVersion, filed: Application, who: str | None) -> None:
+    response = _client(personas, who).get(reverse("materials:zip", args=[filed.pk]))
     expected = 200 if who in REGULATORS else 403 if who in APPLICANT_SIDE else 404
     assert response.status_code == expected
     if expected == 200:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from icpdesk.cases.deadlines import current_pack
 from icpdesk.cases.models import Application
 from icpdesk.materials import services
-from tests.factories import Personas, file_with_materials
+from tests.factories import Personas, file_with_materials, mark_filed
 from tests.materials.conftest import png
 
 
@@ -90,6 +90,7 @@ def test_the_checklist_page_uses_a_fixed_number_of_queries(
     for mid in ids:
         put(personas.consultant, case, mid, png(900, 1200), domain="x.example.cn")
         put(personas.consultant, case, mid, png(1000, 1200))
+    mark_filed(case)
     for who in (personas.reviewer, personas.consultant):
         client = Client()
         client.force_login(who)

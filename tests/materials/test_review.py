@@ -19,7 +19,7 @@ from icpdesk.cases.models import Application, SupplementNotice
 from icpdesk.core.lifecycle import State
 from icpdesk.materials import services
 from icpdesk.materials.models import CaseMaterial, MaterialState
-from tests.factories import Personas, file_with_materials, make_enterprise, make_user
+from tests.factories import Personas, file_with_materials, make_enterprise, make_user, mark_filed
 from tests.materials.conftest import pdf, png
 
 TODAY = date(2026, 12, 1)
@@ -161,6 +161,7 @@ def test_the_same_file_for_two_enterprises_is_flagged_and_the_other_case_named_o
     owner = make_user("sn_owner", shaanxi.organisation, [Role.OWNER])
     sn_case = actions.create_application(owner, shaanxi)
     put(owner, sn_case, "hosting_agreement", same)
+    mark_filed(case, other_case, sn_case)
 
     signals = services.duplicate_signals(p.reviewer, case)["hosting_agreement"]
     named = {s["reference"] for s in signals}
@@ -196,6 +197,7 @@ def test_the_case_zip_holds_every_version_with_a_manifest(
 ) -> None:
     v1 = put(personas.consultant, case, "business_license", png(), "执照.png")
     v2 = put(personas.consultant, case, "business_license", pdf(), "执照.pdf")
+    mark_filed(case)
     client = Client()
     client.force_login(personas.reviewer)
     response = client.get(reverse("materials:zip", args=[case.pk]))

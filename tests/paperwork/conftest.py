@@ -13,7 +13,7 @@ import pytest
 
 from icpdesk.cases import actions
 from icpdesk.cases.models import Application
-from tests.factories import Personas
+from tests.factories import Personas, mark_filed
 
 TODAY = date(2026, 12, 1)
 
@@ -28,6 +28,13 @@ def _media_and_tasks(settings: Any, tmp_path: Path) -> Iterator[None]:
 @pytest.fixture
 def case(personas: Personas) -> Application:
     return actions.create_application(personas.consultant, personas.enterprise)
+
+
+@pytest.fixture
+def filed(case: Application) -> Application:
+    """The case once filed: the regulator sees it from then on."""
+    mark_filed(case)
+    return case
 
 
 def docx_text(data: bytes) -> str:

@@ -16,7 +16,7 @@ from icpdesk.accounts.models import Mandate
 from icpdesk.cases.models import Application
 from icpdesk.paperwork import services
 from icpdesk.paperwork.models import GeneratedDocument
-from tests.factories import make_enterprise
+from tests.factories import make_enterprise, mark_filed
 from tests.paperwork.conftest import docx_text, pdf_text
 
 PERSONAS = [
@@ -48,28 +48,30 @@ def _expect(who: str | None, allowed: bool, ok: int) -> int:
 
 
 @pytest.mark.parametrize("who", PERSONAS)
-def test_the_case_documents_page(personas: Any, case: Application, who: str | None) -> None:
-    response = _client(personas, who).get(reverse("paperwork:case_documents", args=[case.pk]))
+def test_the_case_documents_page(personas: Any, filed: Application, who: str | None) -> None:
+    response = _client(personas, who).get(reverse("paperwork:case_documents", args=[filed.pk]))
     assert response.status_code == _expect(who, who in SEES_CASE, 200)
     if response.status_code == 200:
         assert "互联网信息服务许可证申请表" in response.content.decode()
-        assert reverse("paperwork:generate", args=[case.pk]) in response.content.decode()
+        assert reverse("paperwork:generate", args=[filed.pk]) in response.content.decode()
 
 
 @pytest.mark.parametrize("who", PERSONAS)
-def test_generating_a_document_then_downloading_it(personas: Any, case: Application, who: str | None) -> None:
+def test_generating_a_document_then_downloading_it(
+    personas: Any, filed: Application, who: str | None
+) -> None:
     client = _client(personas, who)
-    url = reverse("paperwork:generate", args=[case.pk])
+    url = reverse("paperwork:generate", args=[filed.pk])
     response = client.post(url, {"document": "no_violation_statement", "format": "docx"})
     assert response.status_code == _expect(who, who in SEES_CASE, 302)
     if response.status_code == 302 and who is not None:
         download = client.get(response["Location"])
         assert download.status_code == 200
         data = b"".join(download.streaming_content)  # type: ignore[attr-defined]
-        assert case.enterprise.uscc in docx_text(data)
+        assert filed.enterprise.uscc in docx_text(data)
         assert "attachment" in download["Content-Disposition"]
         record = GeneratedDocument.objects.get()
-        assert record.application_id == case.pk and record.created_by == getattr(personas, who)
+        assert record.application_id == filed.pk and record.created_by == getattr(personas, who)
         assert len(record.sha256) == 64
 
 
@@ -107,9 +109,16 @@ def test_an_unknown_document_or_format_is_named(personas: Any, case: Application
     assert response.status_code == 422 and "png" in response.content.decode()
 
 
-@pytest.mark.parametrize("who", PERSONAS)
-def test_downloading_a_generated_file(personas: Any, case: Application, who: str | None) -> None:
+def test_a_draft_is_not_the_regulators_to_see(personas: Any, case: Application) -> None:
     record = services.generate_for_case(personas.consultant, case, "topology", "svg")
+    client = _client(personas, "reviewer")
+    assert client.get(reverse("paperwork:case_documents", args=[case.pk])).status_code == 404
+    assert client.get(reverse("paperwork:download", args=[record.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_downloading_a_generated_file(personas: Any, filed: Application, who: str | None) -> None:
+    record = services.generate_for_case(personas.consultant, filed, "topology", "svg")
     response = _client(personas, who).get(reverse("paperwork:download", args=[record.pk]))
     assert response.status_code == _expect(who, who in SEES_CASE, 200)
 
@@ -132,6 +141,8 @@ def test_generate_and_attach_adds_a_material_version(personas: Any, case: Applic
 def test_a_regulator_may_generate_but_not_attach(personas: Any, case: Application) -> None:
     from icpdesk.materials.models import MaterialVersion
 
+    # Returned for supplement: the regulator sees the case, the applicant side may attach.
+    mark_filed(case, state="returned")
     client = _client(personas, "reviewer")
     response = client.post(reverse("paperwork:attach", args=[case.pk]), {"document": "application_form"})
     assert response.status_code == 403
