@@ -560,6 +560,21 @@ class TestJson:
             assert again.to_dict() == first.to_dict()
             assert again.to_json() == first.to_json()
 
+    def test_a_cold_engine_answers_as_the_warm_one(self) -> None:
+        from icpdesk.core.rules.engine import clear_memos
+
+        profiles = [
+            with_("enterprise.registered_capital_cny", 999_999),
+            with_("website.third_party_merchants", True),
+            with_("website.server_regions", ["CN-HK"]),
+            with_("security_staff.0.full_time", False),
+        ]
+        warm = [run(p).to_json() for p in profiles] + [run(p, lang="en").to_json() for p in profiles]
+        clear_memos()
+        cold = [run(p).to_json() for p in profiles] + [run(p, lang="en").to_json() for p in profiles]
+        assert cold == warm
+        assert '"B21"' in cold[1] and '"B21"' not in cold[0]
+
     def test_memoised_messages_follow_their_inputs(self) -> None:
         low = run(with_("enterprise.registered_capital_cny", 999_999)).check("capital.registered")
         high = run(with_("enterprise.registered_capital_cny", 1_000_000)).check("capital.registered")

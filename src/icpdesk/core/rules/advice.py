@@ -80,6 +80,11 @@ def _texts(pack: RulePack, lang: str) -> tuple[str, str, str, str, tuple[str, ..
 _ADVICE: dict[tuple[RulePack, str, bool | None, tuple[str, ...] | None], Advice] = {}
 
 
+def clear_advice() -> None:
+    """Forget the remembered advice (see ``engine.clear_memos``)."""
+    _ADVICE.clear()
+
+
 def license_advice(profile: Profile, pack: RulePack, lang: str = "zh-hans") -> Advice:
     """``((code, reason), ...)``: B25, and B21 when third parties trade."""
     website = profile.website

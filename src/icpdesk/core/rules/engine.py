@@ -23,7 +23,7 @@ from icpdesk.core.identifiers import (
     normalize_id_number,
     normalize_uscc,
 )
-from icpdesk.core.rules.advice import license_advice, service_label
+from icpdesk.core.rules.advice import clear_advice, license_advice, service_label
 from icpdesk.core.rules.packs import Rule, RulePack
 from icpdesk.core.rules.profile import Profile, StaffMember, fast_constructor
 
@@ -33,6 +33,7 @@ __all__ = [
     "add_months",
     "add_years",
     "assess",
+    "clear_memos",
     "compile_pack",
     "normalize_lang",
 ]
@@ -1075,6 +1076,16 @@ def compile_pack(pack: RulePack, lang: str = "zh-hans") -> tuple[Evaluator, ...]
         ctx = _Ctx(rule, pack, lang)
         evaluators.append(_FACTORIES[rule.id](ctx))
     return tuple(evaluators)
+
+
+def clear_memos() -> None:
+    """Forget every remembered check, identifier verdict and JSON fragment: the
+    next assessments run from cold, as in a fresh process."""
+    compile_pack.cache_clear()
+    _id_number_error.cache_clear()
+    _LICENSE_JSON.clear()
+    _HEAD_JSON.clear()
+    clear_advice()
 
 
 def assess(profile: Profile, pack: RulePack, on: date | None = None, lang: str = "zh-hans") -> Assessment:
