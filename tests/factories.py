@@ -216,3 +216,23 @@ def mark_filed(*applications: Any, on: date | None = None, state: str = "filed")
     Application.objects.filter(pk__in=[a.pk for a in applications]).update(state=state, filed_on=day)
     for application in applications:
         application.refresh_from_db()
+
+
+def file_a_case(enterprise: Any, agency: Any = None, on: date | None = None) -> Any:
+    """A case of ``enterprise`` put straight in the filed state: the regulator
+    sees an enterprise once it has filed a case."""
+    from django.utils import timezone
+
+    from icpdesk.cases.models import Application
+
+    n = Application.objects.count() + 1
+    return Application.objects.create(
+        reference=f"甘ICP-FILED-{enterprise.pk}-{n}",
+        enterprise=enterprise,
+        agency=agency,
+        province_code=enterprise.province_code,
+        prefecture=enterprise.city,
+        rule_pack="gansu",
+        state="filed",
+        filed_on=on or timezone.localdate(),
+    )

@@ -102,6 +102,25 @@ def test_a_draft_reaches_the_regulator_only_once_filed(world: World) -> None:
     assert draft.pk in ids(access.visible_applications(world.p.applicant))
 
 
+def test_an_enterprise_reaches_the_regulator_with_its_first_filed_case(world: World) -> None:
+    p = world.p
+    newcomer = make_enterprise("白银新设电子商务有限公司", city="白银市")
+    draft = actions.create_application(_owner(newcomer), newcomer)
+    for user in (p.reviewer, p.inspector, p.approver, p.regulator_admin):
+        assert newcomer.pk not in ids(access.visible_enterprises(user)), user.username
+        assert not access.sees_personal_data(user, newcomer), user.username
+    # Withdrawn before it was filed: still nothing to the regulator.
+    Application.objects.filter(pk=draft.pk).update(state="withdrawn")
+    assert newcomer.pk not in ids(access.visible_enterprises(p.reviewer))
+    # Filed (even if withdrawn later): the regulator sees the enterprise and its people.
+    Application.objects.filter(pk=draft.pk).update(filed_on=timezone.localdate())
+    assert newcomer.pk in ids(access.visible_enterprises(p.reviewer))
+    assert access.sees_personal_data(p.reviewer, newcomer)
+    # Another province's regulator never does.
+    assert newcomer.pk not in ids(access.visible_enterprises(p.other_reviewer))
+    assert not access.sees_personal_data(p.other_reviewer, newcomer)
+
+
 @pytest.mark.parametrize("persona", list(EXPECTED))
 def test_each_persona_sees_exactly_its_cases_and_enterprises(world: World, persona: str) -> None:
     user = getattr(world.p, persona)

@@ -2,7 +2,8 @@
 
 A user sees the cases and enterprises of their own enterprise, of their
 agency's clients under an active mandate, or of their regulator's province
-(cases once they are filed); nothing else exists for them (pages and the API answer 404). Views, the API
+(cases once they are filed, enterprises once they have filed a case); nothing
+else exists for them (pages and the API answer 404). Views, the API
 and the actions get their querysets from here and nowhere else.
 """
 
@@ -40,7 +41,11 @@ def enterprise_filter(user: User | Any, scope: str = Scope.VIEW, prefix: str = "
     if org.kind == OrgKind.REGULATOR:
         if not user.valid_roles() or not org.province_code:
             return None
-        return Q(**{f"{p}province_code": org.province_code})
+        # An enterprise reaches the regulator with its first filed case: one that
+        # has only drafts (or nothing) is the applicant side's own business.
+        reached = _filed_cases(org.province_code).values("enterprise_id")
+        key = f"{p}id__in" if p else "pk__in"
+        return Q(**{f"{p}province_code": org.province_code, key: reached})
     if org.kind == OrgKind.AGENCY:
         if not user.valid_roles():
             return None
@@ -56,6 +61,14 @@ def enterprise_filter(user: User | Any, scope: str = Scope.VIEW, prefix: str = "
             return None
         return Q(**{f"{p}organisation_id": org.pk})
     return None
+
+
+def _filed_cases(province_code: str) -> QuerySet[Application]:
+    """The cases of a province that have reached its regulator: every case but
+    drafts and drafts withdrawn before they were filed."""
+    return Application.objects.filter(province_code=province_code).exclude(
+        Q(state=State.DRAFT) | Q(state=State.WITHDRAWN, filed_on__isnull=True)
+    )
 
 
 def visible_enterprises(user: User | Any, scope: str = Scope.VIEW) -> QuerySet[Enterprise]:
@@ -74,9 +87,7 @@ def visible_applications(user: User | Any, scope: str = Scope.VIEW) -> QuerySet[
             return Application.objects.none()
         # A case reaches the regulator when it is filed: drafts (and drafts
         # withdrawn before filing) are the applicant's own work.
-        return Application.objects.filter(province_code=org.province_code).exclude(
-            Q(state=State.DRAFT) | Q(state=State.WITHDRAWN, filed_on__isnull=True)
-        )
+        return _filed_cases(org.province_code)
     condition = enterprise_filter(user, scope, prefix="enterprise__")
     if condition is None:
         return Application.objects.none()
@@ -120,10 +131,15 @@ def is_enterprise_owner(user: User | Any, enterprise: Enterprise) -> bool:
 
 def sees_personal_data(user: User | Any, enterprise: Enterprise) -> bool:
     """Who needs unmasked ID and phone numbers: the enterprise itself, its agency
-    with a preparing mandate, and the regulator's staff of its province."""
+    with a preparing mandate, and the regulator's staff of its province once it
+    has filed a case."""
     org = _org(user)
     if org is None:
         return False
     if org.kind == OrgKind.REGULATOR:
-        return org.province_code == enterprise.province_code and bool(user.valid_roles())
+        return (
+            org.province_code == enterprise.province_code
+            and bool(user.valid_roles())
+            and _filed_cases(org.province_code).filter(enterprise=enterprise).exists()
+        )
     return is_applicant_side(user, enterprise, Scope.PREPARE)

@@ -11,11 +11,13 @@ from icpdesk.accounts.models import Mandate
 from icpdesk.cases import actions
 from icpdesk.cases.errors import NotFound
 from tests.enterprises.helpers import PERSONA_NAMES, client_for, is_login_redirect
-from tests.factories import Personas
+from tests.factories import Personas, file_a_case
 
 PAGE = dict(zip(PERSONA_NAMES, [200, 200, 200, 404, 404, 404, 200, 404, "login"], strict=True))
-# The province's regulator sees the enterprise, so the mandate is no secret to it: 403, not 404.
+# The province's regulator sees an enterprise once it has filed a case; then the
+# mandate is no secret to it (403), before that it is nothing to it (404).
 REVOKE = dict(zip(PERSONA_NAMES, ["done", 403, 403, 403, 403, 403, 404, 404, "login"], strict=True))
+REVOKE_BEFORE_FILING = REVOKE | dict.fromkeys(("reviewer", "inspector", "approver"), 404)
 
 
 @pytest.mark.django_db
@@ -31,9 +33,12 @@ def test_who_reaches_the_mandates_page(client: Client, personas: Personas, perso
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONA_NAMES)
-def test_who_may_revoke(client: Client, personas: Personas, persona: str) -> None:
+@pytest.mark.parametrize("filed", [True, False], ids=["filed", "not-filed"])
+def test_who_may_revoke(client: Client, personas: Personas, persona: str, filed: bool) -> None:
+    if filed:
+        file_a_case(personas.enterprise, personas.agency)
     response = client_for(client, personas, persona).post(f"/accounts/mandates/{personas.mandate.pk}/revoke/")
-    expected = REVOKE[persona]
+    expected = (REVOKE if filed else REVOKE_BEFORE_FILING)[persona]
     if expected == "login":
         assert is_login_redirect(response)
     elif expected == "done":

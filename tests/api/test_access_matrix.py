@@ -102,15 +102,17 @@ def _rows() -> list[Row]:
         Row("post", "/cases/{case}/reject", State.INSPECTED, only(("approver",)), {"reasons": "不符合条件"}),
         Row("post", "/cases/{case}/issue-certificate", State.APPROVED, only(("approver",))),
         Row("post", "/cases/{case}/withdraw", State.FILED, only(APPLICANT_SIDE), {"reason": "不再申请"}),
-        Row("get", "/enterprises/{enterprise}", State.DRAFT, READ),
-        Row("get", "/enterprises/{enterprise}/eligibility", State.DRAFT, READ),
+        # The enterprise has filed a case, so its province's regulator sees it
+        # (before that it is 404 to the regulator: tests/test_access.py).
+        Row("get", "/enterprises/{enterprise}", State.FILED, READ),
+        Row("get", "/enterprises/{enterprise}/eligibility", State.FILED, READ),
         Row(
             "post",
             "/enterprises/{enterprise}/eligibility",
-            State.DRAFT,
+            State.FILED,
             READ | {p: 201 for p in READ if READ[p] == 200},
         ),
-        Row("post", "/cases", State.DRAFT, only(APPLICANT_SIDE, 201), {"enterprise_id": "{enterprise}"}),
+        Row("post", "/cases", State.FILED, only(APPLICANT_SIDE, 201), {"enterprise_id": "{enterprise}"}),
     ]
 
 

@@ -10,13 +10,16 @@ from icpdesk.accounts.choices import OrgKind, Role
 from icpdesk.accounts.models import Mandate
 from icpdesk.enterprises.models import EligibilityAssessment
 from tests.api.conftest import Api
-from tests.factories import Personas, make_enterprise, make_organisation, make_user
+from tests.factories import Personas, file_a_case, make_enterprise, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def test_personal_data_is_masked_unless_the_user_needs_it(api: Api, personas: Personas) -> None:
     path = f"/enterprises/{personas.enterprise.pk}"
+    # Before its first filed case the enterprise, and its people, are nothing to the regulator.
+    assert api.get("reviewer", path).status_code == 404
+    file_a_case(personas.enterprise, personas.agency)
     for who in ("applicant", "consultant", "reviewer"):
         full = api.get(who, path).json()
         assert full["personal_data_masked"] is False
@@ -57,8 +60,11 @@ def test_the_enterprise_list_searches_and_paginates(api: Api, personas: Personas
 def test_the_enterprise_list_runs_a_fixed_number_of_queries(
     api: Api, personas: Personas, django_assert_max_num_queries: Any, rows: int
 ) -> None:
-    for n in range(rows):
-        make_enterprise(f"测试企业{n}有限公司", eligible=False)
+    for enterprise in [personas.enterprise, personas.other_enterprise] + [
+        make_enterprise(f"测试企业{n}有限公司", eligible=False) for n in range(rows)
+    ]:
+        file_a_case(enterprise)
+    make_enterprise("未申报企业有限公司", eligible=False)  # no case filed: not the regulator's
     api.get("reviewer", "/enterprises")
     with django_assert_max_num_queries(4):
         body = api.get("reviewer", "/enterprises", {"limit": 200}).json()
@@ -77,6 +83,7 @@ def test_eligibility_is_run_kept_and_read_back(api: Api, personas: Personas) -> 
     assert body["rule_pack"] == "gansu"
     assert {c["id"] for c in body["result"]["checks"]} >= {"entity.uscc", "compliance.ban"}
     assert EligibilityAssessment.objects.filter(enterprise=personas.enterprise).count() == 1
+    file_a_case(personas.enterprise, personas.agency)
     latest = api.get("reviewer", path).json()
     assert latest["id"] == body["id"]
 

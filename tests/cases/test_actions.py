@@ -25,7 +25,14 @@ from icpdesk.cases.models import Application, AuditEvent, Comment, Deadline
 from icpdesk.core.lifecycle import INSPECTION_AREAS, State
 from icpdesk.enterprises.models import Ban, Enterprise
 from icpdesk.licenses.models import License
-from tests.factories import Personas, file_with_materials, make_enterprise, make_organisation, make_user
+from tests.factories import (
+    Personas,
+    file_a_case,
+    file_with_materials,
+    make_enterprise,
+    make_organisation,
+    make_user,
+)
 
 # The dates a case walks on by default (2026 has the official schedule).
 DAYS: dict[str, date] = {
@@ -366,6 +373,9 @@ def test_a_revoked_mandate_hides_the_case_at_once(personas: Personas) -> None:
 def test_an_outsider_cannot_create_a_case_for_another_agencys_client(personas: Personas) -> None:
     with pytest.raises(NotFound):
         actions.create_application(personas.outsider, personas.enterprise)
+    with pytest.raises(NotFound):  # an enterprise that has filed nothing is nothing to the regulator
+        actions.create_application(personas.reviewer, personas.enterprise)
+    file_a_case(personas.enterprise, personas.agency)
     with pytest.raises(Forbidden):  # the regulator sees the enterprise but does not file for it
         actions.create_application(personas.reviewer, personas.enterprise)
 

@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from icpdesk.cases.deadlines import current_pack
 from icpdesk.enterprises.models import EligibilityAssessment
-from tests.factories import Personas, make_enterprise
+from tests.factories import Personas, file_a_case, make_enterprise
 
 
 @pytest.mark.django_db
@@ -64,6 +64,7 @@ def test_an_eligible_enterprise_passes_every_rule(client: Client, personas: Pers
 @pytest.mark.django_db
 def test_missing_information_is_unknown_not_a_failure(client: Client, personas: Personas) -> None:
     sparse = make_enterprise("平凉空白资料有限公司", eligible=False, registered_capital_cny=None, domain="")
+    file_a_case(sparse)  # before, the regulator does not see it
     client.force_login(personas.reviewer)
     client.post(f"/enterprises/{sparse.pk}/eligibility/")
     kept = EligibilityAssessment.objects.get(enterprise=sparse)

@@ -9,7 +9,7 @@ from django.test import Client
 
 from icpdesk.accounts.models import Mandate
 from icpdesk.enterprises.services import assess_enterprise
-from tests.factories import Personas, make_enterprise
+from tests.factories import Personas, file_a_case, make_enterprise
 
 
 def add_clients(personas: Personas, count: int) -> None:
@@ -31,7 +31,10 @@ def test_each_user_lists_only_the_enterprises_they_may_see(client: Client, perso
     assert personas.other_enterprise.name in body
     assert personas.enterprise.name not in body
 
-    client.force_login(personas.reviewer)  # the whole province
+    client.force_login(personas.reviewer)  # the province: an enterprise once it has filed a case
+    body = client.get("/enterprises/").content.decode()
+    assert personas.enterprise.name in body and personas.other_enterprise.name not in body
+    file_a_case(personas.other_enterprise, personas.other_agency)
     body = client.get("/enterprises/").content.decode()
     assert personas.enterprise.name in body and personas.other_enterprise.name in body
 
@@ -42,6 +45,7 @@ def test_each_user_lists_only_the_enterprises_they_may_see(client: Client, perso
 
 @pytest.mark.django_db
 def test_search_by_name_or_credit_code(client: Client, personas: Personas) -> None:
+    file_a_case(personas.other_enterprise, personas.other_agency)
     client.force_login(personas.reviewer)
     body = client.get("/enterprises/", {"q": "花牛"}).content.decode()
     assert personas.other_enterprise.name in body
