@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -153,6 +154,12 @@ def test_the_calendar_feed_lists_every_due_date_and_its_secret_can_be_reset(
     login(client, desk.applicant)
     client.get("/notifications/settings/")
     token = CalendarFeed.objects.get(user=desk.applicant).token
+    assert token in client.get("/notifications/settings/").content.decode()  # shown again, the same
+    # At rest the secret is encrypted and hashed: the table alone opens no feed.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token, token_hash FROM notifications_calendarfeed")
+        stored = cursor.fetchall()
+    assert stored and all(token not in row[0] and token != row[1] for row in stored)
     anonymous = Client()
     response = anonymous.get(f"/notifications/ical/{token}.ics")
     assert response.status_code == 200

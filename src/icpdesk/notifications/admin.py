@@ -74,5 +74,5 @@ class ChannelPreferenceAdmin(admin.ModelAdmin[ChannelPreference]):
 @admin.register(CalendarFeed)
 class CalendarFeedAdmin(admin.ModelAdmin[CalendarFeed]):
     list_display = ("user", "created_at")
-    exclude = ("token",)
+    exclude = ("token", "token_hash")
     raw_id_fields = ("user",)

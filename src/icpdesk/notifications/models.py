@@ -10,11 +10,14 @@ the claim commits and retried with backoff until they go out or give up.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
+
+from icpdesk.crypto import EncryptedTextField
 
 
 class Channel(models.TextChoices):
@@ -157,8 +160,31 @@ def new_feed_token() -> str:
 
 
 class CalendarFeed(models.Model):
-    """The secret of a person's iCalendar feed; resetting it replaces the token (the old URL is gone)."""
+    """The secret of a person's iCalendar feed; resetting it replaces the token (the old URL is gone).
+
+    The token is a credential: the database holds it encrypted (to show the
+    person their feed address again) and its SHA-256, by which a request is
+    matched; a copy of the table alone opens no feed."""
 
     user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="calendar_feed")
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    token = EncryptedTextField(default="")
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.token:
+            self.token = new_feed_token()
+        self.token_hash = self.hash(self.token)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "token" in fields:
+            kwargs["update_fields"] = {*fields, "token_hash"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def find(cls, token: str) -> CalendarFeed | None:
+        """The feed whose secret is ``token``, with its user, or ``None``."""
+        return cls.objects.filter(token_hash=cls.hash(token)).select_related("user__organisation").first()

@@ -178,7 +178,7 @@ def reset_feed(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = CalendarFeed.objects.filter(token=token).select_related("user__organisation").first()
+    feed = CalendarFeed.find(token)
     if feed is None or not feed.user.is_active:
         raise Http404
     today = timezone.localdate()
