@@ -122,7 +122,7 @@ def test_a_robot_refusing_the_message_counts_as_failed(desk: Any, robot: tuple[R
 
 
 def test_delivery_gives_up_after_the_last_attempt(desk: Any, monkeypatch: Any) -> None:
-    def broken(*args: Any) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
         raise channels.ChannelError("smtp down")
 
     monkeypatch.setattr(channels, "send_email", broken)
@@ -135,13 +135,28 @@ def test_delivery_gives_up_after_the_last_attempt(desk: Any, monkeypatch: Any) -
     assert Notification.objects.count() == 3
 
 
+def test_a_delivery_sent_twice_is_one_message_to_the_mail_system(desk: Any, settings: Any) -> None:
+    settings.SITE_URL = "https://desk.example.cn:8443/"
+    sweep.run(TODAY)
+    assert len(mail.outbox) == 3
+    ids = [m.message()["Message-ID"] for m in mail.outbox]
+    assert len(set(ids)) == 3  # one per delivery
+    # The sender stopped after sending, before recording it: the retry sends the same message.
+    delivery = Delivery.objects.filter(channel="email").order_by("pk").first()
+    assert delivery is not None
+    services._send(delivery, None)
+    again = mail.outbox[-1].message()["Message-ID"]
+    assert again == f"<icpdesk.delivery.{delivery.pk}@desk.example.cn>"
+    assert again in ids
+
+
 def test_one_failing_email_does_not_stop_the_others(desk: Any, monkeypatch: Any) -> None:
     real = channels.send_email
 
-    def picky(address: str, subject: str, body: str) -> None:
+    def picky(address: str, subject: str, body: str, key: str = "") -> None:
         if address.startswith("member"):
             raise channels.ChannelError("mailbox full")
-        real(address, subject, body)
+        real(address, subject, body, key)
 
     monkeypatch.setattr(channels, "send_email", picky)
     sweep.run(TODAY)

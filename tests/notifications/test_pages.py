@@ -137,7 +137,7 @@ def test_failing_deliveries_are_reported_on_the_preferences_page(
 ) -> None:
     from icpdesk.notifications import channels
 
-    def broken(*args: Any) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
         raise channels.ChannelError("mailbox unavailable")
 
     monkeypatch.setattr(channels, "send_email", broken)

@@ -11,9 +11,10 @@ import json
 import urllib.error
 import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 WEBHOOK_TIMEOUT_SECONDS = 10
 
@@ -35,10 +36,19 @@ def text_of(subject_zh: str, body_zh: str, subject_en: str, body_en: str, link: 
     return "\n".join(parts)
 
 
-def send_email(address: str, subject: str, body: str) -> None:
+def message_id(key: str) -> str:
+    """A Message-ID that is the same each time one delivery is sent: if a retry
+    sends again what already went out (the sender stopped between sending and
+    recording it), mail systems and clients see the same message, not two."""
+    host = urlsplit(settings.SITE_URL).hostname or "icpdesk.local"
+    return f"<icpdesk.{key}@{host}>"
+
+
+def send_email(address: str, subject: str, body: str, key: str = "") -> None:
     if not address:
         raise ChannelError("no email address")
-    send_mail(subject, body, None, [address], using="default")
+    headers = {"Message-ID": message_id(key)} if key else {}
+    EmailMessage(subject, body, None, [address], headers=headers).send(using="default")
 
 
 def webhook_payload(kind: str, subject: str, body: str, link: str) -> dict[str, Any]:
