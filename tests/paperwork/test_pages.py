@@ -261,6 +261,30 @@ def test_a_batch_for_every_client_runs_in_the_background(
     )
 
 
+def test_a_running_batch_shows_how_far_it_has_come(personas: Any, monkeypatch: Any) -> None:
+    for n in range(2):
+        Mandate.objects.create(
+            agency=personas.agency, enterprise=make_enterprise(f"庆阳第{n}电子商务有限公司", city="庆阳市")
+        )
+    batch = services.start_weekly_batch(personas.consultant, "docx", today=date(2026, 12, 1))
+    assert (batch.status, batch.count, batch.total) == ("pending", 0, 3)  # three clients, one file each
+    page = _client(personas, "consultant").get(reverse("paperwork:weekly")).content.decode()
+    assert "0 / 3" in page
+    # One client a chunk: after each, the row says how many documents are done.
+    monkeypatch.setattr(services, "CHUNK", 1)
+    seen: list[int] = []
+    drafts = services.weekly_drafts
+
+    def watching(*args: Any, **kwargs: Any) -> Any:
+        seen.append(GeneratedDocument.objects.get(pk=batch.pk).count)
+        return drafts(*args, **kwargs)
+
+    monkeypatch.setattr(services, "weekly_drafts", watching)
+    done = services.build_weekly_batch(batch.pk, "docx", date(2026, 12, 1))
+    assert seen == [0, 1, 2]
+    assert (done.status, done.count, done.total) == ("ready", 3, 3)
+
+
 def test_a_batch_format_is_checked(personas: Any) -> None:
     response = _client(personas, "consultant").post(reverse("paperwork:weekly_batch"), {"format": "xls"})
     assert response.status_code == 422

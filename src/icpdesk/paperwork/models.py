@@ -34,7 +34,8 @@ class GeneratedDocument(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     missing = models.JSONField(default=list, blank=True)  # labels of facts left blank
-    count = models.PositiveIntegerField(default=1)  # documents in a batch
+    count = models.PositiveIntegerField(default=1)  # documents in a batch (so far, while pending)
+    total = models.PositiveIntegerField(default=0)  # documents a batch is to hold, known when it starts
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -296,6 +296,7 @@ def start_weekly_batch(user: Any, fmt: str, *, today: date | None = None) -> Gen
     if fmt not in BATCH_FORMATS:
         raise InvalidInput("请选择 Word、PDF 或两者。", "Choose Word, PDF or both.", field="format")
     today = today or timezone.localdate()
+    per_client = 2 if fmt == "both" else 1
     batch = GeneratedDocument.objects.create(
         agency_id=user.organisation_id,
         document_id=BATCH,
@@ -303,6 +304,7 @@ def start_weekly_batch(user: Any, fmt: str, *, today: date | None = None) -> Gen
         status=GeneratedDocument.Status.PENDING,
         filename=f"代办进度周报-{today.isoformat()}-{fmt}.zip",
         count=0,
+        total=clients(user).count() * per_client,
         created_by=user,
         missing=[],
     )
@@ -336,6 +338,8 @@ def build_weekly_batch(batch_id: int, fmt: str, today: date) -> GeneratedDocumen
                         names.add(name)
                         archive.writestr(name, rendered.content)
                         count += 1
+                # Progress for the page: an agency's batch can take most of an hour.
+                GeneratedDocument.objects.filter(pk=batch.pk).update(count=count)
         stored, sha, size = _store(f"weekly/{batch.agency_id}", "zip", out)
     except Exception as error:
         GeneratedDocument.objects.filter(pk=batch.pk).update(
