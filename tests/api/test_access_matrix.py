@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from icpdesk.cases.models import Application
+from icpdesk.cases import actions
 from icpdesk.core.lifecycle import State
 from icpdesk.enterprises.services import assess_enterprise
 from tests.api.conftest import ALL_RECORD, PERSONAS, Api, case_in
-from tests.factories import Personas
+from tests.factories import Personas, file_a_case
 
 pytestmark = pytest.mark.django_db
 
@@ -152,24 +152,8 @@ def test_access_matrix(api: Api, personas: Personas, row: Row) -> None:
 )
 def test_the_case_list_shows_each_persona_only_their_cases(api: Api, personas: Personas, who: str) -> None:
     ours = case_in(personas, State.FILED)
-    theirs = Application.objects.create(
-        reference="甘ICP-2026-900001",
-        enterprise=personas.other_enterprise,
-        agency=personas.other_agency,
-        province_code="CN-GS",
-        prefecture="天水市",
-        rule_pack="gansu",
-        state=State.FILED,
-        filed_on=timezone.localdate(),
-    )
-    draft = Application.objects.create(
-        reference="甘ICP-2026-900002",
-        enterprise=personas.other_enterprise,
-        agency=personas.other_agency,
-        province_code="CN-GS",
-        prefecture="天水市",
-        rule_pack="gansu",
-    )
+    theirs = file_a_case(personas.other_enterprise, personas.other_agency)
+    draft = actions.create_application(personas.outsider, personas.other_enterprise)
     ids = {c["id"] for c in api.get(who, "/cases").json()["items"]}
     expected = {
         "applicant": {ours.pk},
