@@ -31,6 +31,11 @@ def fernet() -> MultiFernet:
     return _fernet(keys, settings.SECRET_KEY)
 
 
+def digest(secret: str) -> str:
+    """The SHA-256 (hex) a bearer secret is stored and matched by."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 def encrypt(value: str) -> str:
     return fernet().encrypt(value.encode()).decode()
 

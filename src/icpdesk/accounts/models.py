@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 from typing import ClassVar
@@ -12,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from icpdesk.accounts.choices import ROLES_BY_KIND, OrgKind, Role, Scope
-from icpdesk.crypto import EncryptedTextField
+from icpdesk.crypto import EncryptedTextField, digest
 
 
 class Organisation(models.Model):
@@ -131,7 +130,7 @@ class ApiToken(models.Model):
 
     @staticmethod
     def hash(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+        return digest(token)
 
     @classmethod
     def issue(cls, user: User, name: str, days: int | None = 365) -> tuple[ApiToken, str]:

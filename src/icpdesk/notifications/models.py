@@ -10,14 +10,13 @@ the claim commits and retried with backoff until they go out or give up.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
 
-from icpdesk.crypto import EncryptedTextField
+from icpdesk.crypto import EncryptedTextField, digest
 
 
 class Channel(models.TextChoices):
@@ -173,7 +172,7 @@ class CalendarFeed(models.Model):
 
     @staticmethod
     def hash(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+        return digest(token)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.token:

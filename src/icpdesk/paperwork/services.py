@@ -289,6 +289,11 @@ def weekly_for_client(
     )
 
 
+def batch_formats(fmt: str) -> tuple[str, ...]:
+    """The formats each client's report is written in, for a batch format."""
+    return ("docx", "pdf") if fmt == "both" else (fmt,)
+
+
 def start_weekly_batch(user: Any, fmt: str, *, today: date | None = None) -> GeneratedDocument:
     """Record a batch of every client's weekly report and queue it for the background workers."""
     if not is_agency_user(user):
@@ -296,7 +301,6 @@ def start_weekly_batch(user: Any, fmt: str, *, today: date | None = None) -> Gen
     if fmt not in BATCH_FORMATS:
         raise InvalidInput("请选择 Word、PDF 或两者。", "Choose Word, PDF or both.", field="format")
     today = today or timezone.localdate()
-    per_client = 2 if fmt == "both" else 1
     batch = GeneratedDocument.objects.create(
         agency_id=user.organisation_id,
         document_id=BATCH,
@@ -304,7 +308,7 @@ def start_weekly_batch(user: Any, fmt: str, *, today: date | None = None) -> Gen
         status=GeneratedDocument.Status.PENDING,
         filename=f"代办进度周报-{today.isoformat()}-{fmt}.zip",
         count=0,
-        total=clients(user).count() * per_client,
+        total=clients(user).count() * len(batch_formats(fmt)),
         created_by=user,
         missing=[],
     )
@@ -318,7 +322,7 @@ def build_weekly_batch(batch_id: int, fmt: str, today: date) -> GeneratedDocumen
     """Write every client's report into one ZIP (the background task's work)."""
     batch = GeneratedDocument.objects.select_related("created_by__organisation").get(pk=batch_id)
     user = batch.created_by
-    formats = ("docx", "pdf") if fmt == "both" else (fmt,)
+    formats = batch_formats(fmt)
     out = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115 - closed below
     count = 0
     try:
