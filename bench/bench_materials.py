@@ -56,7 +56,7 @@ def main() -> None:
     from tests.factories import make_personas
 
     from icpdesk.cases import actions
-    from icpdesk.cases.deadlines import current_pack
+    from icpdesk.lib.packs import current_pack
     from icpdesk.materials.models import MaterialVersion
 
     setup_test_environment()

@@ -195,7 +195,7 @@ def file_with_materials(user: Any, application: Any, **kwargs: Any) -> Any:
     raises the error the test is about.
     """
     from icpdesk.cases import actions
-    from icpdesk.cases.errors import ActionError
+    from icpdesk.lib.errors import ActionError
 
     try:
         supply_materials(application)

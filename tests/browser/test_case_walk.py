@@ -76,7 +76,7 @@ def stated_facts(p: Personas, material_id: str, today: date) -> dict[str, str]:
 def test_a_case_walks_from_draft_to_certificate_through_the_pages(
     live_server: Any, sign_in: Callable[[str], Page], media_and_tasks: None
 ) -> None:
-    from icpdesk.cases.deadlines import current_pack
+    from icpdesk.lib.packs import current_pack
 
     expect.set_options(timeout=TIMEOUT_MS)
     p = make_personas()

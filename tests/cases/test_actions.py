@@ -13,7 +13,10 @@ from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Role
 from icpdesk.accounts.models import User
 from icpdesk.cases import actions
-from icpdesk.cases.errors import (
+from icpdesk.cases.models import Application, AuditEvent, Comment, Deadline
+from icpdesk.core.lifecycle import INSPECTION_AREAS, State
+from icpdesk.enterprises.models import Ban, Enterprise
+from icpdesk.lib.errors import (
     CaseChanged,
     Forbidden,
     InvalidInput,
@@ -21,9 +24,6 @@ from icpdesk.cases.errors import (
     NotFound,
     PreconditionFailed,
 )
-from icpdesk.cases.models import Application, AuditEvent, Comment, Deadline
-from icpdesk.core.lifecycle import INSPECTION_AREAS, State
-from icpdesk.enterprises.models import Ban, Enterprise
 from icpdesk.licenses.models import License
 from tests.factories import (
     Personas,

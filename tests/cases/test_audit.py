@@ -13,9 +13,9 @@ from django.test import Client, RequestFactory
 from icpdesk.accounts.models import User
 from icpdesk.cases import actions
 from icpdesk.cases.admin import ApplicationAdmin, AuditEventAdmin
-from icpdesk.cases.errors import Forbidden, InvalidTransition
 from icpdesk.cases.models import AppendOnlyError, Application, AuditEvent
 from icpdesk.core.lifecycle import State
+from icpdesk.lib.errors import Forbidden, InvalidTransition
 from tests.cases.test_actions import ITEMS, PASSED, walk_to
 from tests.factories import Personas, file_with_materials, supply_materials
 

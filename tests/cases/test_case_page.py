@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from icpdesk.calendars.deadlines import due_for
 from icpdesk.cases import actions
-from icpdesk.cases.deadlines import due_for
 from icpdesk.cases.models import Application, Comment
 from icpdesk.core.lifecycle import State
 from tests.factories import Personas, file_with_materials

@@ -23,9 +23,9 @@ import pytest
 from django.db import connections
 
 from icpdesk.cases import actions
-from icpdesk.cases.errors import CaseChanged
 from icpdesk.cases.models import Application, AuditEvent, SupplementNotice
 from icpdesk.core.lifecycle import State
+from icpdesk.lib.errors import CaseChanged
 from icpdesk.licenses.models import License
 from tests.cases.test_actions import walk_to
 from tests.factories import Personas, make_enterprise

@@ -7,11 +7,12 @@ from datetime import date
 
 import pytest
 
+from icpdesk.calendars.deadlines import due_for, working_days_left
 from icpdesk.cases import actions
-from icpdesk.cases.deadlines import current_pack, due_for, working_days_left
-from icpdesk.cases.errors import PreconditionFailed
 from icpdesk.cases.models import Application, Deadline
 from icpdesk.core.lifecycle import State
+from icpdesk.lib.errors import PreconditionFailed
+from icpdesk.lib.packs import current_pack
 from tests.cases.test_actions import ITEMS, PASSED, walk_to
 from tests.factories import Personas, file_with_materials
 

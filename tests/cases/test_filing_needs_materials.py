@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from icpdesk.cases import actions
-from icpdesk.cases.deadlines import current_pack
-from icpdesk.cases.errors import PreconditionFailed
 from icpdesk.core.lifecycle import State
+from icpdesk.lib.errors import PreconditionFailed
+from icpdesk.lib.packs import current_pack
 from icpdesk.materials import services
 from tests.factories import Personas, sample_png, supply_materials
 

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
-from icpdesk.cases.deadlines import current_pack
 from icpdesk.enterprises.models import EligibilityAssessment
+from icpdesk.lib.packs import current_pack
 from tests.factories import Personas, file_a_case, make_enterprise
 
 

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from django.db import connection, connections, transaction
 
-from icpdesk.cases.errors import Forbidden, InvalidInput, InvalidTransition, PreconditionFailed
 from icpdesk.enterprises.models import Enterprise
+from icpdesk.lib.errors import Forbidden, InvalidInput, InvalidTransition, PreconditionFailed
 from icpdesk.licenses import actions
 from icpdesk.licenses.models import License, LicenseNumberCounter
 from icpdesk.licenses.services import next_license_number

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from icpdesk.cases.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, PreconditionFailed
 from icpdesk.core.rules import load_pack
+from icpdesk.lib.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, PreconditionFailed
 from icpdesk.licenses import actions
 from icpdesk.licenses.models import License, LicenseEvent
 from icpdesk.licenses.sweep import apply_due_transitions

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from icpdesk.cases.deadlines import current_pack
 from icpdesk.cases.models import Application
+from icpdesk.lib.packs import current_pack
 from icpdesk.materials import services
 from tests.factories import Personas, file_with_materials, mark_filed
 from tests.materials.conftest import png
@@ -102,7 +102,7 @@ def test_the_checklist_page_uses_a_fixed_number_of_queries(
 @pytest.mark.django_db
 def test_a_renewal_case_lists_only_the_materials_the_pack_asks_for_renewals(personas: Personas) -> None:
     from icpdesk.cases import actions
-    from icpdesk.cases.deadlines import current_pack
+    from icpdesk.lib.packs import current_pack
     from icpdesk.materials.services import materials_for, missing_required
 
     renewal = actions.create_application(personas.consultant, personas.enterprise, kind="renewal")

@@ -179,7 +179,7 @@ def test_a_validity_that_ends_before_the_expected_decision(
 def test_the_expected_decision_date_chains_acceptance_inspection_and_decision(db: None) -> None:
     # 5 + 10 + 15 working days from Tuesday 1 December 2026: 8 and 22 December, then into
     # 2027, whose holiday schedule the test database does not hold (weekends only, provisional).
-    from icpdesk.cases.deadlines import due_for
+    from icpdesk.calendars.deadlines import due_for
 
     assert due_for("acceptance", date(2026, 12, 1)).on == date(2026, 12, 8)
     assert due_for("inspection", date(2026, 12, 8)).on == date(2026, 12, 22)

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from icpdesk.accounts.choices import Role
 from icpdesk.cases import actions
-from icpdesk.cases.errors import InvalidInput, InvalidTransition
 from icpdesk.cases.models import Application, SupplementNotice
 from icpdesk.core.lifecycle import State
+from icpdesk.lib.errors import InvalidInput, InvalidTransition
 from icpdesk.materials import services
 from icpdesk.materials.models import CaseMaterial, MaterialState
 from tests.factories import Personas, file_with_materials, make_enterprise, make_user, mark_filed

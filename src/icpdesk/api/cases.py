@@ -38,12 +38,12 @@ from icpdesk.api.schemas import (
     VersionIn,
     WithdrawIn,
 )
+from icpdesk.calendars.deadlines import working_days_left
 from icpdesk.cases import actions
-from icpdesk.cases.deadlines import working_days_left
-from icpdesk.cases.errors import InvalidInput, NotFound
 from icpdesk.cases.models import Application, Inspection
 from icpdesk.core.lifecycle import STATE_LABELS, TRANSITIONS, State
 from icpdesk.enterprises.models import Enterprise
+from icpdesk.lib.errors import InvalidInput, NotFound
 from icpdesk.licenses.models import License
 
 router = Router(tags=["cases"])

@@ -14,10 +14,10 @@ from icpdesk.accounts.choices import Role, Scope
 from icpdesk.api.auth import current_user
 from icpdesk.api.errors import request_lang
 from icpdesk.api.schemas import MAX_ID, AssessmentOut, EnterpriseOut, EnterprisePage, ErrorOut
-from icpdesk.cases.errors import Forbidden, NotFound
 from icpdesk.core.identifiers import mask_id_number, mask_mobile
 from icpdesk.enterprises.models import EligibilityAssessment, Enterprise
 from icpdesk.enterprises.services import assess_enterprise
+from icpdesk.lib.errors import Forbidden, NotFound
 
 router = Router(tags=["enterprises"])
 

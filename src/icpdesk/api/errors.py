@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from icpdesk.cases.errors import ActionError
+from icpdesk.lib.errors import ActionError
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI

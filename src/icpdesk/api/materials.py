@@ -25,8 +25,8 @@ from icpdesk.api.auth import current_user
 from icpdesk.api.cases import case_detail
 from icpdesk.api.errors import request_lang
 from icpdesk.api.schemas import MAX_ID, CaseOut, ErrorOut, In, VersionIn
-from icpdesk.cases.errors import InvalidInput, NotFound
 from icpdesk.cases.models import Application
+from icpdesk.lib.errors import InvalidInput, NotFound
 from icpdesk.materials import services
 from icpdesk.materials.checks import REGION_LABELS
 from icpdesk.materials.models import CaseMaterial, MaterialVersion

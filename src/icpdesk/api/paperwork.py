@@ -20,9 +20,9 @@ from pydantic import Field
 from icpdesk.api.auth import current_user
 from icpdesk.api.errors import request_lang
 from icpdesk.api.schemas import MAX_ID, ErrorOut, In
-from icpdesk.cases.errors import InvalidInput, NotFound
 from icpdesk.cases.models import Application
 from icpdesk.enterprises.models import Enterprise
+from icpdesk.lib.errors import InvalidInput, NotFound
 from icpdesk.paperwork import context, documents, services
 from icpdesk.paperwork.models import GeneratedDocument
 from icpdesk.paperwork.render import CONTENT_TYPES

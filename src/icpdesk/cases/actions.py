@@ -24,15 +24,7 @@ from django.utils import timezone
 from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Role, Scope
 from icpdesk.accounts.models import User
-from icpdesk.cases.deadlines import Due, current_pack, due_for
-from icpdesk.cases.errors import (
-    CaseChanged,
-    Forbidden,
-    InvalidInput,
-    InvalidTransition,
-    NotFound,
-    PreconditionFailed,
-)
+from icpdesk.calendars.deadlines import Due, due_for
 from icpdesk.cases.models import (
     Application,
     AuditEvent,
@@ -52,6 +44,15 @@ from icpdesk.core.lifecycle import (
 from icpdesk.core.periods import add_years
 from icpdesk.enterprises.models import Ban, Enterprise
 from icpdesk.enterprises.services import assess_enterprise
+from icpdesk.lib.errors import (
+    CaseChanged,
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PreconditionFailed,
+)
+from icpdesk.lib.packs import current_pack
 
 # Sent after the transaction commits: sender=Application, application, transition, actor.
 case_transitioned = Signal()
@@ -123,8 +124,8 @@ def allowed_transitions(user: User | Any, application: Application) -> list[Tran
 
     Pages and the API offer exactly these; the actions enforce the same rule.
     """
-    from icpdesk.cases.errors import ActionError
     from icpdesk.core.lifecycle import transitions_from
+    from icpdesk.lib.errors import ActionError
 
     allowed = []
     for transition in transitions_from(application.state_enum):

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from icpdesk.accounts.choices import OrgKind, Role
 from icpdesk.accounts.models import User
-from icpdesk.cases.errors import ActionError
 from icpdesk.cases.models import Application
 from icpdesk.core.lifecycle import INSPECTION_AREAS, STATE_LABELS
 from icpdesk.enterprises.models import GANSU_PREFECTURES, Enterprise
+from icpdesk.lib.errors import ActionError
+from icpdesk.lib.language import is_english
 
 LICENSE_TYPES = [("B25", _("B25 信息服务业务（ICP）")), ("B21", _("B21 在线数据处理与交易处理业务（EDI）"))]
 KINDS = [("new", _("新申请")), ("renewal", _("续期"))]
@@ -29,12 +30,8 @@ MIN_RETURN_ROWS = 3
 BLANK_RETURN_ROWS = 2
 
 
-def _lang_en() -> bool:
-    return (get_language() or "zh-hans").startswith("en")
-
-
 def state_choices() -> list[tuple[str, str]]:
-    en = _lang_en()
+    en = is_english()
     return [(s.value, en_label if en else zh) for s, (zh, en_label) in STATE_LABELS.items()]
 
 
@@ -205,7 +202,7 @@ class RecordInspectionForm(ActionForm):
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
-        en = _lang_en()
+        en = is_english()
         self.areas = []
         for area, label_zh, label_en in INSPECTION_AREAS:
             label = label_en if en else label_zh

@@ -14,9 +14,10 @@ from datetime import date
 
 from django.utils import timezone
 
-from icpdesk.cases.deadlines import Due, current_pack, due_for, working_days_left
+from icpdesk.calendars.deadlines import Due, due_for, working_days_left
 from icpdesk.cases.models import Application, Deadline, SupplementNotice
 from icpdesk.core.lifecycle import PENDING_STEP, STEPS, TERMINAL_STATES, State
+from icpdesk.lib.packs import current_pack
 
 DONE = "done"
 CURRENT = "current"

@@ -17,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,8 +24,6 @@ from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Scope
 from icpdesk.cases import actions, queues, timeline
 from icpdesk.cases.actions import allowed_transitions
-from icpdesk.cases.deadlines import current_pack
-from icpdesk.cases.errors import ActionError, CaseChanged, NotFound
 from icpdesk.cases.forms import ACTION_FORMS, ActionForm, CommentForm, NewCaseForm, QueueFilterForm
 from icpdesk.cases.models import Application, AuditEvent
 from icpdesk.core.lifecycle import (
@@ -37,14 +34,9 @@ from icpdesk.core.lifecycle import (
     Transition,
     action_label,
 )
-
-
-def _lang() -> str:
-    return get_language() or "zh-hans"
-
-
-def _en() -> bool:
-    return _lang().startswith("en")
+from icpdesk.lib.errors import ActionError, CaseChanged, NotFound
+from icpdesk.lib.language import current_lang, is_english
+from icpdesk.lib.packs import current_pack
 
 
 def _today() -> date:
@@ -66,7 +58,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if kind is None:
         raise Http404
     today = _today()
-    context: dict[str, Any] = {"kind": kind, "today": today, "lang_en": _en()}
+    context: dict[str, Any] = {"kind": kind, "today": today, "lang_en": is_english()}
     if kind == OrgKind.REGULATOR:
         sections = []
         for role in queues.regulator_roles(user):
@@ -74,7 +66,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 queues.regulator_queue(user, role), request.GET.get(f"{role}_page"), today
             )
             zh, en = queues.QUEUE_LABELS[role]
-            sections.append({"role": role, "label": en if _en() else zh, "page": page, "rows": rows})
+            sections.append({"role": role, "label": en if is_english() else zh, "page": page, "rows": rows})
         context["sections"] = sections
     elif kind == OrgKind.AGENCY:
         form = QueueFilterForm(request.GET or None)
@@ -214,7 +206,7 @@ def _render_case(
 ) -> HttpResponse:
     user = _user(request)
     today = _today()
-    lang = _lang()
+    lang = current_lang()
     deadlines = list(application.deadlines.all())
     notices = list(application.supplements.select_related("issued_by", "answered_by"))
     inspections = list(application.inspections.prefetch_related("inspectors"))
@@ -318,7 +310,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_FORMS:
         raise Http404
     transition = TRANSITIONS[action]
-    label = transition.label_en if _en() else transition.label_zh
+    label = transition.label_en if is_english() else transition.label_zh
     form = ACTION_FORMS[action](request.POST, application=application, user=user)
     if not form.is_valid():
         return _render_case(
@@ -340,7 +332,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     except ActionError as error:
-        message = error.message(_lang())
+        message = error.message(current_lang())
         fresh = _load(user, pk)
         data = request.POST.copy()
         if isinstance(error, CaseChanged):

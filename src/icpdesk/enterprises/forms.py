@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from icpdesk.core.identifiers import (
@@ -22,6 +21,7 @@ from icpdesk.core.identifiers import (
     normalize_uscc,
 )
 from icpdesk.enterprises.models import MODULES, Enterprise, SecurityStaff, Violation
+from icpdesk.lib.language import current_lang
 
 # Province-level divisions by name, with their ISO 3166-2 codes.
 PROVINCES: list[tuple[str, str]] = [
@@ -77,16 +77,12 @@ SERVER_REGIONS: list[tuple[str, str]] = [
 ]
 
 
-def _lang() -> str:
-    return get_language() or "zh-hans"
-
-
 def _identifier(value: str, check: Any) -> Any:
     """Run a core check, turning its error into a form error with the reason in the page language."""
     try:
         return check(value)
     except IdentifierError as exc:
-        raise forms.ValidationError(exc.message(_lang()), code=exc.code) from None
+        raise forms.ValidationError(exc.message(current_lang()), code=exc.code) from None
 
 
 def _split(text: str) -> list[str]:

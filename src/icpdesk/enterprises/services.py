@@ -7,9 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from icpdesk.cases.deadlines import current_pack
 from icpdesk.core.rules import assess, parse_profile
 from icpdesk.enterprises.models import Ban, EligibilityAssessment, Enterprise
+from icpdesk.lib.packs import current_pack
 
 
 def build_profile(enterprise: Enterprise, on: date) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from icpdesk import access
@@ -34,6 +34,7 @@ from icpdesk.enterprises.forms import (
 )
 from icpdesk.enterprises.models import MODULES, EligibilityAssessment, Enterprise
 from icpdesk.enterprises.services import assess_enterprise
+from icpdesk.lib.language import current_lang
 
 PAGE_SIZE = 25
 STATUS_LABELS = {
@@ -46,10 +47,6 @@ VERDICT_LABELS = {
     "not_eligible": gettext_lazy("不符合条件"),
     "incomplete": gettext_lazy("信息不完整"),
 }
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "").lower().startswith("en") else "zh-hans"
 
 
 def _visible(request: HttpRequest, pk: int) -> Enterprise:
@@ -309,9 +306,9 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            assess_enterprise(enterprise, user=request.user, lang=_lang())
+            assess_enterprise(enterprise, user=request.user, lang=current_lang())
         except ProfileError as exc:
-            error = _("企业资料有误，无法评估：") + f"{exc.field}：{exc.message(_lang())}"
+            error = _("企业资料有误，无法评估：") + f"{exc.field}：{exc.message(current_lang())}"
         else:
             messages.success(request, _("已按现行规则包完成评估。"))
             return redirect("enterprises:eligibility", pk=enterprise.pk)

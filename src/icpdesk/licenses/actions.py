@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from icpdesk import access
 from icpdesk.accounts.choices import Role, Scope
-from icpdesk.cases.deadlines import current_pack, due_for
-from icpdesk.cases.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, PreconditionFailed
+from icpdesk.calendars.deadlines import due_for
 from icpdesk.core.identifiers import IdentifierError, normalize_domain
 from icpdesk.core.periods import add_months, add_years
 from icpdesk.core.rules import Limit, RulePack
+from icpdesk.lib.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, PreconditionFailed
+from icpdesk.lib.packs import current_pack
 from icpdesk.licenses import annual
 from icpdesk.licenses.models import AnnualReport, ChangeFiling, License, LicenseEvent
 from icpdesk.licenses.services import recorded_facts

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from icpdesk.cases.errors import ActionError
+from icpdesk.lib.errors import ActionError
 from icpdesk.licenses.models import ChangeFiling
 
 

@@ -114,7 +114,7 @@ PUBLIC_FIELDS = (
 
 
 def _public(row: dict[str, Any]) -> PublicLicense:
-    from icpdesk.cases.deadlines import current_pack
+    from icpdesk.lib.packs import current_pack
     from icpdesk.licenses.actions import STATE_LABELS
 
     lt = current_pack().license_types.get(row["license_type"])

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 
 from icpdesk import access
 from icpdesk.accounts.choices import Scope
-from icpdesk.cases.deadlines import current_pack
 from icpdesk.cases.models import Application
 from icpdesk.core.periods import add_years
+from icpdesk.lib.packs import current_pack
 from icpdesk.licenses import annual
 from icpdesk.licenses.models import License, LicenseEvent, LicenseNumberCounter
 

@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from icpdesk.accounts.models import Mandate, Organisation
-from icpdesk.cases.deadlines import current_pack
-from icpdesk.cases.errors import ActionError
 from icpdesk.core.rules import RulePack
+from icpdesk.lib.errors import ActionError
+from icpdesk.lib.packs import current_pack
 from icpdesk.licenses import actions, annual
 from icpdesk.licenses.models import License
 

@@ -16,14 +16,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from icpdesk import access
 from icpdesk.accounts.choices import Role, Scope
-from icpdesk.cases.deadlines import current_pack
-from icpdesk.cases.errors import ActionError, NotFound
+from icpdesk.lib.errors import ActionError, NotFound
+from icpdesk.lib.language import current_lang, is_english
+from icpdesk.lib.packs import current_pack
 from icpdesk.licenses import actions, lookup
 from icpdesk.licenses.forms import AnnualReportForm, ChangeFilingForm, ReasonForm, VerifyForm
 from icpdesk.licenses.models import AnnualReport, License
@@ -31,10 +31,6 @@ from icpdesk.licenses.pdf import license_pdf, verify_url
 from icpdesk.licenses.services import visible_licenses
 
 REGULATOR_CHANGES = ("suspend", "reinstate", "revoke", "lapse")
-
-
-def _lang() -> str:
-    return get_language() or "zh-hans"
 
 
 def _today() -> date:
@@ -65,7 +61,7 @@ def license_list(request: HttpRequest) -> HttpResponse:
         ),
         50,
     ).get_page(request.GET.get("page"))
-    rows = [{"license": lic, "state_label": actions.state_label(lic.state, _lang())} for lic in page]
+    rows = [{"license": lic, "state_label": actions.state_label(lic.state, current_lang())} for lic in page]
     return render(
         request,
         "licenses/list.html",
@@ -74,7 +70,7 @@ def license_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "states": actions.STATE_LABELS,
             "state": state,
-            "lang_en": _lang().startswith("en"),
+            "lang_en": is_english(),
         },
     )
 
@@ -82,10 +78,10 @@ def license_list(request: HttpRequest) -> HttpResponse:
 def _facts_context(license_: License) -> dict[str, Any]:
     pack = current_pack()
     lt = pack.license_types.get(license_.license_type)
-    en = _lang().startswith("en")
+    en = is_english()
     return {
         "license_type_name": (lt.name_en if en else lt.name_zh) if lt else license_.license_type,
-        "state_label": actions.state_label(license_.state, _lang()),
+        "state_label": actions.state_label(license_.state, current_lang()),
         "authority": pack.authority_en if en else pack.authority_zh,
     }
 
@@ -134,7 +130,7 @@ def _render_detail(
         "renewal_late": today > window.deadline,
         "report_year": actions.owed_report_year(license_, today),
         "page_error": page_error,
-        "lang_en": _lang().startswith("en"),
+        "lang_en": is_english(),
         **_facts_context(license_),
     }
     return render(request, "licenses/detail.html", context, status=status)
@@ -174,11 +170,11 @@ def change_state(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             raise Http404 from None
         form.add_action_error(error)
         return _render_detail(
-            request, license_, status=error.status, reason_form=form, page_error=error.message(_lang())
+            request, license_, status=error.status, reason_form=form, page_error=error.message(current_lang())
         )
     messages.success(
         request,
-        _("许可证状态已变更为“%(state)s”。") % {"state": actions.state_label(license_.state, _lang())},
+        _("许可证状态已变更为“%(state)s”。") % {"state": actions.state_label(license_.state, current_lang())},
     )
     return redirect("licenses:detail", pk=license_.pk)
 
@@ -192,7 +188,9 @@ def renew(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as error:
         if error.status == 404:
             raise Http404 from None
-        return _render_detail(request, license_, status=error.status, page_error=error.message(_lang()))
+        return _render_detail(
+            request, license_, status=error.status, page_error=error.message(current_lang())
+        )
     messages.success(request, _("已创建续期申请 %(ref)s。") % {"ref": application.reference})
     return redirect("cases:detail", pk=application.pk)
 
@@ -219,7 +217,7 @@ def annual_report(request: HttpRequest, pk: int) -> HttpResponse:
                     raise Http404 from None
                 form.add_action_error(error)
                 status = error.status
-                error_message = error.message(_lang())
+                error_message = error.message(current_lang())
             else:
                 messages.success(request, _("年报已提交。") if submit else _("草稿已保存。"))
                 return redirect("licenses:annual", pk=license_.pk)
@@ -267,7 +265,7 @@ def file_change(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404 from None
         form.add_action_error(error)
         return _render_detail(
-            request, license_, status=error.status, change_form=form, page_error=error.message(_lang())
+            request, license_, status=error.status, change_form=form, page_error=error.message(current_lang())
         )
     if filing.late:
         messages.warning(
@@ -299,7 +297,11 @@ def review_change(request: HttpRequest, filing_id: int, decision: str) -> HttpRe
             raise Http404 from None
         form.is_valid()
         return _render_detail(
-            request, filing.license, status=error.status, reason_form=form, page_error=error.message(_lang())
+            request,
+            filing.license,
+            status=error.status,
+            reason_form=form,
+            page_error=error.message(current_lang()),
         )
     messages.success(request, _("变更已确认。") if decision == "acknowledge" else _("变更已退回。"))
     return redirect("licenses:detail", pk=filing.license_id)
@@ -318,7 +320,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         "asked": asked,
         "results": [],
         "error": "",
-        "lang_en": _lang().startswith("en"),
+        "lang_en": is_english(),
     }
     status = 200
     if asked:
@@ -333,7 +335,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             try:
                 context["results"] = lookup.find(d["number"], d["name"], d["uscc"])
             except lookup.LookupError_ as error:
-                context["error"] = error.message(_lang())
+                context["error"] = error.message(current_lang())
                 context["error_field"] = error.field
                 status = 422
             else:

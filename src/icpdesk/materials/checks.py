@@ -18,9 +18,9 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from icpdesk.cases.errors import InvalidInput
 from icpdesk.core.identifiers import IdentifierError, normalize_domain, normalize_uscc
 from icpdesk.core.periods import add_months
+from icpdesk.lib.errors import InvalidInput
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"

@@ -28,12 +28,14 @@ from django.utils.translation import get_language
 from icpdesk import access
 from icpdesk.accounts.choices import Role, Scope
 from icpdesk.accounts.models import User
+from icpdesk.calendars.deadlines import due_for
 from icpdesk.cases import actions
-from icpdesk.cases.deadlines import current_pack, due_for, pack_named
-from icpdesk.cases.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from icpdesk.cases.models import Application
 from icpdesk.core.lifecycle import State
 from icpdesk.core.rules import Material, RulePack
+from icpdesk.lib.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from icpdesk.lib.language import is_english
+from icpdesk.lib.packs import current_pack, pack_named
 from icpdesk.materials import checks
 from icpdesk.materials.models import (
     EXTENSIONS,
@@ -47,10 +49,6 @@ from icpdesk.materials.models import (
 UPLOAD_STATES = (State.DRAFT.value, State.RETURNED.value)
 REVIEW_STATES = (State.FILED.value,)
 REGULATOR_ROLES = (Role.REVIEWER, Role.INSPECTOR, Role.APPROVER, Role.ADMIN)
-
-
-def _en() -> bool:
-    return (get_language() or "zh-hans").startswith("en")
 
 
 def pack_of(application: Application) -> RulePack:
@@ -452,7 +450,7 @@ def duplicate_signals(user: User | Any, application: Application) -> dict[str, l
 
 
 def _flag_text(flag: Mapping[str, Any]) -> str:
-    return str(flag.get("message_en" if _en() else "message_zh", ""))
+    return str(flag.get("message_en" if is_english() else "message_zh", ""))
 
 
 @dataclass
@@ -474,7 +472,7 @@ class ChecklistRow:
 def checklist_context(user: User | Any, application: Application) -> dict[str, Any]:
     """What ``materials/_checklist.html`` needs; a fixed number of queries whatever the data."""
     pack = pack_of(application)
-    en = _en()
+    en = is_english()
     rows_by_id = {cm.material_id: cm for cm in CaseMaterial.objects.filter(application=application)}
     versions: dict[int, list[MaterialVersion]] = {}
     for version in MaterialVersion.objects.filter(case_material__application=application).order_by("number"):
@@ -551,7 +549,7 @@ def changes_since_review(application: Application) -> list[dict[str, Any]]:
         diff = [
             {
                 "field": key,
-                "label": checks.FACT_LABELS[key][1 if _en() else 0],
+                "label": checks.FACT_LABELS[key][1 if is_english() else 0],
                 "before": before.get(key, ""),
                 "after": after.get(key, ""),
             }
@@ -562,7 +560,7 @@ def changes_since_review(application: Application) -> list[dict[str, Any]]:
         out.append(
             {
                 "material_id": cm.material_id,
-                "name": name_en if _en() else name_zh,
+                "name": name_en if is_english() else name_zh,
                 "base": base,
                 "latest": latest,
                 "new_versions": new,

@@ -14,18 +14,14 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from icpdesk.cases.errors import ActionError, Forbidden, NotFound
 from icpdesk.cases.models import Application
+from icpdesk.lib.errors import ActionError, Forbidden, NotFound
+from icpdesk.lib.language import current_lang
 from icpdesk.materials import services
 from icpdesk.materials.forms import ForgedForm, UploadForm, VerdictForm
 from icpdesk.materials.models import MaterialVersion
-
-
-def _lang() -> str:
-    return get_language() or "zh-hans"
 
 
 def _case(request: HttpRequest, pk: int) -> Application:
@@ -41,7 +37,7 @@ def _error(request: HttpRequest, exc: ActionError, application: Application | No
     return render(
         request,
         "materials/error.html",
-        {"message": exc.message(_lang()), "application": application},
+        {"message": exc.message(current_lang()), "application": application},
         status=exc.status,
     )
 
@@ -101,7 +97,7 @@ def upload(request: HttpRequest, pk: int, material_id: str) -> HttpResponse:
             except ActionError as exc:
                 if exc.field is None:
                     return _error(request, exc, application)
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message(_lang()))
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message(current_lang()))
             else:
                 return redirect(_checklist_url(application))
         status = 422
@@ -111,7 +107,7 @@ def upload(request: HttpRequest, pk: int, material_id: str) -> HttpResponse:
     context: dict[str, Any] = {
         "application": application,
         "material": material,
-        "material_name": material.name(_lang()),
+        "material_name": material.name(current_lang()),
         "form": form,
         "versions": versions,
         "open": application.state in services.UPLOAD_STATES,
@@ -182,7 +178,7 @@ def verdict(request: HttpRequest, pk: int, material_id: str) -> HttpResponse:
         except ActionError as exc:
             if exc.field is None:
                 return _error(request, exc, application)
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message(_lang()))
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message(current_lang()))
         else:
             return redirect(_checklist_url(application))
     try:
@@ -193,7 +189,7 @@ def verdict(request: HttpRequest, pk: int, material_id: str) -> HttpResponse:
         return _error(
             request, Forbidden("您无权审查材料：需要受理审查员角色。", "It needs the reviewer role.")
         )
-    context = {"application": application, "material_name": material.name(_lang()), "form": form}
+    context = {"application": application, "material_name": material.name(current_lang()), "form": form}
     return render(request, "materials/verdict.html", context, status=422)
 
 
@@ -211,14 +207,14 @@ def forged(request: HttpRequest, pk: int, material_id: str) -> HttpResponse:
         except ActionError as exc:
             if exc.field is None:
                 return _error(request, exc, application)
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message(_lang()))
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message(current_lang()))
         else:
             return redirect(_checklist_url(application))
     try:
         material = services.material_of(application, material_id)
     except NotFound:
         raise Http404("no such material") from None
-    context = {"application": application, "material_name": material.name(_lang()), "form": form}
+    context = {"application": application, "material_name": material.name(current_lang()), "form": form}
     return render(request, "materials/forged.html", context, status=422)
 
 

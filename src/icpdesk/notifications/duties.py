@@ -43,11 +43,11 @@ from django.db.models import Exists, OuterRef, Q
 from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Scope
 from icpdesk.accounts.models import Mandate, Organisation, User
-from icpdesk.cases.deadlines import current_pack
 from icpdesk.cases.models import Application, SupplementNotice
 from icpdesk.core.lifecycle import QUEUE_ROLE, State
 from icpdesk.core.periods import add_months, add_years
 from icpdesk.core.rules import RulePack
+from icpdesk.lib.packs import current_pack
 from icpdesk.licenses.models import AnnualReport, ChangeFiling, License
 
 DEFAULT_THRESHOLDS: dict[str, tuple[int, ...]] = {

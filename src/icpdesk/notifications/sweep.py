@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from icpdesk.cases.deadlines import current_pack
 from icpdesk.core.rules import RulePack
+from icpdesk.lib.packs import current_pack
 from icpdesk.notifications import duties, services
 from icpdesk.notifications.duties import Duty
 from icpdesk.notifications.services import Message, deliver_due, new_run_id

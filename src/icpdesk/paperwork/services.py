@@ -26,9 +26,9 @@ from django.utils import timezone
 
 from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Role, Scope
-from icpdesk.cases.errors import Forbidden, InvalidInput, NotFound
 from icpdesk.cases.models import Application, AuditEvent
 from icpdesk.enterprises.models import Enterprise
+from icpdesk.lib.errors import Forbidden, InvalidInput, NotFound
 from icpdesk.paperwork import context, documents
 from icpdesk.paperwork.documents import Document
 from icpdesk.paperwork.models import GeneratedDocument

@@ -14,25 +14,21 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from icpdesk.cases.errors import ActionError, NotFound
 from icpdesk.cases.models import Application
 from icpdesk.enterprises.models import Enterprise
+from icpdesk.lib.errors import ActionError, NotFound
+from icpdesk.lib.language import current_lang
 from icpdesk.paperwork import context, documents, services
 from icpdesk.paperwork.models import GeneratedDocument
 
 FORMAT_LABELS = {"docx": "Word", "pdf": "PDF", "svg": "SVG", "png": "PNG", "zip": "ZIP"}
 
 
-def _lang() -> str:
-    return get_language() or "zh-hans"
-
-
 def _message(error: ActionError) -> str:
-    return error.message(_lang())
+    return error.message(current_lang())
 
 
 def _load_case(request: HttpRequest, pk: int) -> Application:
@@ -47,7 +43,7 @@ def _case_page(
 ) -> HttpResponse:
     enterprise = Enterprise.objects.prefetch_related("security_staff").get(pk=application.enterprise_id)
     raw = context.enterprise_facts(enterprise)
-    lang = _lang()
+    lang = current_lang()
     rows = [
         {
             "document": d,
@@ -114,7 +110,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _("已生成“%(name)s”并作为材料的第 %(n)s 版附加到材料清单；盖章后请上传扫描件。")
-        % {"name": documents.get(record.document_id).name(_lang()), "n": version.number},
+        % {"name": documents.get(record.document_id).name(current_lang()), "n": version.number},
     )
     return redirect(reverse("paperwork:case_documents", args=[application.pk]))
 

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-
-from django.conf import settings
 
 from icpdesk.calendars.services import get_calendar
 from icpdesk.core.periods import add_months, add_years
-from icpdesk.core.rules import RulePack, load_pack
-
-
-@lru_cache(maxsize=8)
-def pack_named(name: str) -> RulePack:
-    return load_pack(name)
-
-
-def current_pack() -> RulePack:
-    return pack_named(settings.RULE_PACK)
+from icpdesk.core.rules import RulePack
+from icpdesk.lib.packs import current_pack
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Errors the case actions raise; pages and the API turn them into messages and status codes."""
+"""Errors the actions raise; pages and the API turn them into messages and status codes."""
 
 from __future__ import annotations
 
