@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= $(CURDIR)/var/demo.sqlite3
+PORT ?= 8000
 
 .PHONY: venv demo test lint typecheck pytest bench lock clean
 
@@ -18,7 +19,7 @@ $(STAMP): requirements/lock.txt pyproject.toml
 
 demo: venv
 	mkdir -p var
-	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/icpdesk demo
+	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/icpdesk demo --port $(PORT)
 
 lint: venv
 	$(BIN)/ruff check src tests bench
@@ -29,11 +30,14 @@ typecheck: venv
 
 # The whole suite on SQLite; then, with TEST_DATABASE_URL set, the database
 # tests again on that database (PostgreSQL in CI).
+# Tests run on both cores (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 2
+
 pytest: venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== database tests on $$TEST_DATABASE_URL"; \
-		DATABASE_URL="$$TEST_DATABASE_URL" ICPDESK_DB_TESTS_ONLY=1 $(BIN)/pytest; \
+		DATABASE_URL="$$TEST_DATABASE_URL" ICPDESK_DB_TESTS_ONLY=1 $(BIN)/pytest -n $(PYTEST_WORKERS); \
 	fi
 
 test: lint typecheck pytest

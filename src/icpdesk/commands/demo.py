@@ -32,4 +32,4 @@ def run(args: argparse.Namespace) -> int:
     call_command("load_demo")
     if args.no_serve:
         return 0
-    return serve(args.host, args.port, worker=not args.no_worker)
+    return serve(args.host, args.port, worker=not args.no_worker, workers=args.workers)
