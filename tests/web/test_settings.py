@@ -47,6 +47,9 @@ def test_check_deploy_is_clean_when_configured_for_production(tmp_path: Path) ->
             "ICPDESK_HTTPS": "1",
             "ICPDESK_ALLOWED_HOSTS": "desk.example.cn",
             "ICPDESK_EMAIL_BACKEND": "smtp",
+            "ICPDESK_FIELD_KEYS": "0uL7m3Zx2yqZgY1pC1b6QJj3mX4bWk1Vw6b1yqz7n2A=",
+            "ICPDESK_SITE_URL": "https://desk.example.cn",
+            "ICPDESK_DEFAULT_FROM_EMAIL": "甘肃 ICP 服务台 <noreply@desk.example.cn>",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         },
         capture_output=True,
@@ -54,6 +57,49 @@ def test_check_deploy_is_clean_when_configured_for_production(tmp_path: Path) ->
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _deploy_check(tmp_path: Path, **overrides: str) -> str:
+    env = {
+        **_base_env(),
+        "ICPDESK_SECRET_KEY": "a-long-random-production-secret-" + "x7Q9!" * 10,
+        "ICPDESK_HTTPS": "1",
+        "ICPDESK_ALLOWED_HOSTS": "desk.example.cn",
+        "ICPDESK_EMAIL_BACKEND": "smtp",
+        "ICPDESK_FIELD_KEYS": "0uL7m3Zx2yqZgY1pC1b6QJj3mX4bWk1Vw6b1yqz7n2A=",
+        "ICPDESK_SITE_URL": "https://desk.example.cn",
+        "ICPDESK_DEFAULT_FROM_EMAIL": "noreply@desk.example.cn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    }
+    env.update(overrides)
+    for key in [k for k, v in env.items() if v == ""]:
+        del env[key]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0, "check --deploy passed"
+    return result.stdout + result.stderr
+
+
+def test_check_deploy_errs_on_missing_field_keys(tmp_path: Path) -> None:
+    output = _deploy_check(tmp_path, ICPDESK_FIELD_KEYS="")
+    assert "icpdesk.E002" in output and "ICPDESK_FIELD_KEYS" in output
+
+
+def test_check_deploy_errs_on_a_laptop_site_address(tmp_path: Path) -> None:
+    for url in ("http://127.0.0.1:8000", "https://localhost", "http://desk.example.cn", "https://10.0.0.5"):
+        output = _deploy_check(tmp_path, ICPDESK_SITE_URL=url)
+        assert "icpdesk.E003" in output and url in output
+
+
+def test_check_deploy_errs_on_a_local_sender(tmp_path: Path) -> None:
+    output = _deploy_check(tmp_path, ICPDESK_DEFAULT_FROM_EMAIL="icpdesk <noreply@localhost>")
+    assert "icpdesk.E004" in output and "noreply@localhost" in output
 
 
 def test_check_deploy_refuses_the_local_secret_key(tmp_path: Path) -> None:
@@ -71,3 +117,8 @@ def test_check_deploy_refuses_the_local_secret_key(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_the_local_secret_key_is_an_error_not_a_warning(tmp_path: Path) -> None:
+    output = _deploy_check(tmp_path, ICPDESK_SECRET_KEY="")
+    assert "icpdesk.E001" in output
