@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from stdnum.cn import ric, uscc
 
 from icpdesk.core import identifiers as ids
 from icpdesk.core.identifiers import IdentifierError
@@ -114,6 +115,49 @@ def test_uscc_refusals_name_the_position(value: str, code: str, fragment: str) -
     assert error.message_en
 
 
+@pytest.mark.parametrize(
+    ("value", "code", "fragment"),
+    [
+        ("01620100MA71ABCD0Q", "authority", "第 1 位登记管理部门代码“0”未分配"),
+        ("B1620100MA71ABCD0N", "authority", "应为 1–9、A、N 或 Y"),
+        (
+            "94620100MA71ABCD0F",
+            "category",
+            "第 2 位机构类别代码“4”在登记管理部门“9”（工商）下未分配：应为 1、2、3",
+        ),
+        ("Y2620100MA71ABCD03", "category", "应为 1"),
+        ("N4620102MA71ABCD05", "category", "应为 1、2、3、9"),
+    ],
+)
+def test_uscc_authority_and_category_must_be_assigned(value: str, code: str, fragment: str) -> None:
+    error = refused(ids.normalize_uscc, value)
+    assert error.code == code
+    assert fragment in error.message_zh
+    assert "not assigned" in error.message_en
+
+
+def test_uscc_with_a_letter_authority_is_accepted_though_stdnum_refuses_it() -> None:
+    # GB 32100-2015 assigns A (military), N (agriculture) and Y (other);
+    # stdnum.cn.uscc wants digits in positions 1-2.
+    for code, authority, category in [
+        ("N2620102MA71ABCD05", "农业", "村级集体经济组织"),
+        ("A1100000MA0000001F", "中央军委改革和编制办公室", "军队事业单位"),
+        ("Y1620100MA71ABCD03", "其他", "其他"),
+    ]:
+        assert not uscc.is_valid(code)
+        info = ids.uscc_details(code)
+        assert (info.code, info.registration_authority_name, info.org_type_name) == (
+            code,
+            authority,
+            category,
+        )
+
+
+def test_uscc_names_of_the_later_authorities() -> None:
+    info = ids.uscc_details("31620100MA71ABCD0Y")
+    assert (info.registration_authority_name, info.org_type_name) == ("司法行政", "律师执业机构")
+
+
 def test_uscc_registered_nationally_is_accepted() -> None:
     # division 100000: registered by a national authority
     base = "91100000MA0000000"
@@ -176,6 +220,64 @@ def test_id_number_refusals_name_the_position(value: str, code: str, fragment: s
     assert fragment in error.message_zh
 
 
+def test_id_number_of_a_current_county_is_accepted() -> None:
+    info = ids.id_number_details("620502199001011235", today=TODAY)
+    assert (info.region_code, info.region_name) == ("620502", "甘肃省秦州区")
+
+
+@pytest.mark.parametrize(
+    ("number", "place"),
+    [
+        ("62210119700101123X", "甘肃省玉门市"),  # 酒泉地区's 玉门市, renumbered 620981 in 2002
+        ("620824198001011235", "甘肃省华亭县"),  # abolished in 2018 (now 华亭市)
+        ("62010219600101123X", "甘肃省城关区"),  # code in use from 1983, holder born in 1960
+        ("810000199001011230", "香港特别行政区"),  # Hong Kong residents' residence permit
+        ("830000199001011234", "台湾居民居住证"),  # Taiwan residents' residence permit
+        ("620201199001011232", "甘肃省嘉峪关市"),  # GB/T 2260 lists it, stdnum's data does not
+    ],
+)
+def test_id_number_with_a_retired_or_older_address_code_is_accepted(number: str, place: str) -> None:
+    # A number keeps the code of the county that first issued it; stdnum's
+    # get_birth_place asks that the county existed in the birth year, which
+    # says nothing about when the number was issued, so these pass here.
+    info = ids.id_number_details(number, today=TODAY)
+    assert info.number == number
+    assert info.region_name == place
+
+
+@pytest.mark.parametrize(
+    ("number", "fragment"),
+    [
+        ("629999199001011234", "“629999”不是任何时期的县级行政区划代码"),
+        ("620199199001011232", "“620199”不是任何时期的县级行政区划代码"),
+        ("00000019900101123X", "前 2 位“00”不是省级行政区划代码"),
+    ],
+)
+def test_id_number_with_an_address_code_never_assigned_is_refused(number: str, fragment: str) -> None:
+    assert ric.calc_check_digit(number) == number[-1]  # only the address code is wrong
+    error = refused(ids.normalize_id_number, number, today=TODAY)
+    assert error.code == "region"
+    assert fragment in error.message_zh
+    assert number[:6] in error.message_en
+
+
+def test_id_number_born_before_1900_is_refused() -> None:
+    assert ids.normalize_id_number("620102190001011232", today=TODAY) == "620102190001011232"
+    error = refused(ids.normalize_id_number, "620102189912311238", today=TODAY)
+    assert error.code == "birth_date"
+    assert "1899-12-31 早于 1900-01-01" in error.message_zh
+
+
+def test_id_number_with_unicode_digits_is_refused() -> None:
+    error = refused(ids.normalize_id_number, "62010219900101123٣", today=TODAY)
+    assert error.code == "characters"
+    error = refused(ids.normalize_id_number, "٦20102199001011233", today=TODAY)
+    assert (error.code, error.message_en) == (
+        "characters",
+        "resident identity number: position 1 should be a digit, got '٦'",
+    )
+
+
 def test_id_number_today_defaults_to_the_real_today() -> None:
     assert ids.normalize_id_number(GANSU_ID) == GANSU_ID
 
@@ -206,6 +308,13 @@ def test_bank_card_refusals(value: str, code: str, fragment: str) -> None:
     error = refused(ids.normalize_bank_card, value)
     assert error.code == code
     assert fragment in error.message_zh
+
+
+@pytest.mark.parametrize("value", ["62284800125", "62284800123456789012"])
+def test_bank_card_of_the_wrong_length_is_refused_though_its_luhn_digit_is_right(value: str) -> None:
+    error = refused(ids.normalize_bank_card, value)
+    assert error.code == "length"
+    assert f"应为 12 至 19 位，实际为 {len(value)} 位" in error.message_zh
 
 
 def test_mask_bank_card() -> None:
