@@ -146,8 +146,25 @@ def test_a_delivery_sent_twice_is_one_message_to_the_mail_system(desk: Any, sett
     assert delivery is not None
     services._send(delivery, None)
     again = mail.outbox[-1].message()["Message-ID"]
-    assert again == f"<icpdesk.delivery.{delivery.pk}@desk.example.cn>"
+    assert again == f"<icpdesk.delivery.{delivery.pk}.{delivery.message_token}@desk.example.cn>"
     assert again in ids
+    assert mail.outbox[-1].message()["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_message_id_is_not_reused_by_a_desk_started_anew(desk: Any, settings: Any) -> None:
+    """Delivery numbers start again after a database reset; the Message-ID's random part does not."""
+    sweep.run(TODAY)
+    delivery = Delivery.objects.filter(channel="email").order_by("pk").first()
+    assert delivery is not None
+    first = mail.outbox[0].message()["Message-ID"]
+    token = delivery.message_token
+    assert len(token) == 24 and token in first
+    Delivery.objects.filter(pk=delivery.pk).update(
+        message_token=Delivery._meta.get_field("message_token").default()
+    )
+    delivery.refresh_from_db()
+    services._send(delivery, None)
+    assert mail.outbox[-1].message()["Message-ID"] != first
 
 
 def test_one_failing_email_does_not_stop_the_others(desk: Any, monkeypatch: Any) -> None:

@@ -47,7 +47,10 @@ def message_id(key: str) -> str:
 def send_email(address: str, subject: str, body: str, key: str = "") -> None:
     if not address:
         raise ChannelError("no email address")
-    headers = {"Message-ID": message_id(key)} if key else {}
+    # RFC 3834: mail the desk sends by itself; autoresponders must not answer it.
+    headers = {"Auto-Submitted": "auto-generated"}
+    if key:
+        headers["Message-ID"] = message_id(key)
     EmailMessage(subject, body, None, [address], headers=headers).send(using="default")
 
 

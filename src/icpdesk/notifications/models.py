@@ -76,6 +76,10 @@ class Notification(models.Model):
         return self.reminder.subject_en
 
 
+def new_message_token() -> str:
+    return secrets.token_hex(12)
+
+
 class Delivery(models.Model):
     """One email to one person, or one webhook post to one organisation, with its retry state."""
 
@@ -101,6 +105,10 @@ class Delivery(models.Model):
     lease = models.CharField(max_length=32, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The random part of the email's Message-ID: kept with the delivery so every
+    # attempt sends the same message, and random so that a database restored or
+    # started anew never reuses an identifier that already went out.
+    message_token = models.CharField(max_length=32, default=new_message_token, editable=False)
 
     class Meta:
         constraints: ClassVar = [

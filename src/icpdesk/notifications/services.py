@@ -280,7 +280,10 @@ def _send(delivery: Delivery, webhook: Webhook | None) -> None:
             raise channels.ChannelError("no recipient")
         text = channels.text_of(r.subject_zh, r.body_zh, r.subject_en, r.body_en, r.link)
         channels.send_email(
-            user.email, f"{r.subject_zh} / {r.subject_en}", text, key=f"delivery.{delivery.pk}"
+            user.email,
+            f"{r.subject_zh} / {r.subject_en}",
+            text,
+            key=f"delivery.{delivery.pk}.{delivery.message_token}",
         )
     elif delivery.channel == Channel.WEBHOOK:
         if webhook is None or not webhook.active:
