@@ -179,6 +179,9 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# How many reverse proxies of the desk's own stand in front of it: the client's
+# address is then read from X-Forwarded-For (icpdesk.lib.clients).
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 if envbool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
 
+from icpdesk.lib.clients import client_address
 from icpdesk.licenses import lookup
 
 router = Router(tags=["public"])
@@ -80,7 +81,7 @@ def _error(status: int, code: str, message: str, field: str | None = None) -> Js
 def public_licenses(request: HttpRequest, query: Query[LookupQuery]) -> Any:
     lang = _lang(request, query.lang)
     en = lang == "en"
-    wait = lookup.take_token(lookup.client_address(request))
+    wait = lookup.take_token(client_address(request))
     if wait:
         response: HttpResponse = _error(
             429,

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 
 from icpdesk.core.identifiers import IdentifierError, normalize_license_number, normalize_uscc
@@ -24,10 +23,6 @@ WINDOW_SECONDS = 60
 
 def per_minute() -> int:
     return int(getattr(settings, "PUBLIC_LOOKUP_PER_MINUTE", 30))
-
-
-def client_address(request: HttpRequest) -> str:
-    return (request.META.get("REMOTE_ADDR") or "unknown")[:64]
 
 
 def take_token(client: str, now: Any = None) -> int:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from icpdesk import access
 from icpdesk.accounts.choices import Role, Scope
+from icpdesk.lib.clients import client_address
 from icpdesk.lib.errors import ActionError, NotFound
 from icpdesk.lib.language import current_lang, is_english
 from icpdesk.lib.packs import current_pack
@@ -324,7 +325,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     }
     status = 200
     if asked:
-        wait = lookup.take_token(lookup.client_address(request))
+        wait = lookup.take_token(client_address(request))
         if wait:
             context["error"] = _("查询过于频繁，请 %(n)s 秒后再试。") % {"n": wait}
             response = render(request, "licenses/verify.html", context, status=429)
