@@ -53,7 +53,8 @@ class TestAdd:
     def test_provisional_warns_on_stderr(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, out, err = run(capsys, "add", "2026-12-28", "9")
         assert code == 0
-        assert out == "2027-01-08\n"
+        # 2027 is estimated: New Year's Day (Friday 1 January) off, no make-up day.
+        assert out == "2027-01-11\n"
         assert "2027" in err
         assert "provisional" in err
         assert "警告" in err
@@ -61,7 +62,7 @@ class TestAdd:
     def test_provisional_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         _, out, err = run(capsys, "add", "2026-12-28", "9", "--format", "json")
         assert json.loads(out) == {
-            "date": "2027-01-08",
+            "date": "2027-01-11",
             "provisional": True,
             "years_without_schedule": [2027],
         }
@@ -136,7 +137,7 @@ class TestBetween:
 
     def test_provisional_and_strict(self, capsys: pytest.CaptureFixture[str]) -> None:
         _, out, err = run(capsys, "between", "2026-12-28", "2027-01-08", "--format", "json")
-        assert json.loads(out) == {"working_days": 9, "provisional": True, "years_without_schedule": [2027]}
+        assert json.loads(out) == {"working_days": 8, "provisional": True, "years_without_schedule": [2027]}
         assert "2027" in err
         assert run(capsys, "between", "2026-12-28", "2027-01-08", "--strict")[0] == 1
 
@@ -153,11 +154,33 @@ class TestShow:
     def test_a_year_without_schedule(self, capsys: pytest.CaptureFixture[str]) -> None:
         code, out, _ = run(capsys, "show", "2027")
         assert code == 0
-        assert "no holiday schedule" in out
+        assert "no holiday schedule: estimated" in out
         assert "provisional" in out
+        assert "2024年修订" in out
+        assert "2027-02-05 周五  春节" in out  # 除夕
+        assert "2027-09-15 周三  中秋节" in out
+        assert "make-up working days (0)" in out
         data = json.loads(run(capsys, "show", "2027", "--format", "json")[1])
         assert data["has_schedule"] is False
+        assert data["estimated"] is True
+        assert data["official"] is False
         assert data["provisional"] is True
+        assert {"name": "国庆节", "from": "2027-10-01", "to": "2027-10-03"} in data["holidays"]
+
+    def test_an_estimate_can_be_exported_and_loaded_back_as_a_draft(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        data = json.loads(run(capsys, "show", "2027", "--format", "json")[1])
+        path = tmp_path / "2027.json"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        code, out, _ = run(capsys, "load", str(path), "--dry-run")
+        assert code == 0
+        assert "2027: NOT official, 13 holidays, 0 make-up working days" in out
+
+    def test_a_year_outside_the_calendar(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "show", "2101")
+        assert code == 0
+        assert "outside the calendar's range 2000..2100" in out
 
     def test_json_can_be_loaded_back(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         data = json.loads(run(capsys, "show", "2026", "--format", "json")[1])
@@ -275,3 +298,36 @@ def test_an_unmigrated_database_uses_the_built_in_schedules_and_says_so(tmp_path
     assert result.stdout.strip() == "2026-10-13"
     assert "not migrated" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+class TestSources:
+    def test_every_disagreement_is_listed_with_its_settlement(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, err = run(capsys, "sources")
+        assert (code, err) == (0, "")
+        assert "built-in data 2004-2026 compared day by day with holidays" in out
+        assert "1 处不一致 / disagreement(s), 0 未处理 / unsettled" in out
+        assert (
+            "2005-12-31 周六: chinesecalendar 休息日 rest day; holidays 工作日 workday; desk 工作日 workday"
+            in out
+        )
+        assert "国办发明电〔2005〕35号" in out
+
+    def test_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "sources", "--format", "json")
+        assert code == 0
+        data = json.loads(out)
+        assert data["years"] == [2004, 2026]
+        assert data["disagreements"] == [
+            {
+                "date": "2005-12-31",
+                "builtin": "rest",
+                "second_source": "workday",
+                "calendar": "workday",
+                "settled_by": "correction",
+                "notice": "《国务院办公厅关于2006年部分节假日安排的通知》（国办发明电〔2005〕35号）",
+                "reason": None,
+            }
+        ]

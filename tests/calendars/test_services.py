@@ -36,7 +36,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 def test_without_loaded_schedules_it_is_the_builtin_calendar() -> None:
     cal = get_calendar()
     assert cal.add_working_days(date(2026, 9, 30), 5) == DayResult(date(2026, 10, 13), False, ())
-    assert cal.add_working_days(date(2026, 12, 28), 9) == DayResult(date(2027, 1, 8), True, (2027,))
+    # 2027 is estimated: 1 January off, no make-up day.
+    assert cal.add_working_days(date(2026, 12, 28), 9) == DayResult(date(2027, 1, 11), True, (2027,))
+    assert not cal.is_working_day(date(2027, 9, 15))  # 中秋节 in the estimate
     assert not cal.strict
 
 
@@ -60,7 +62,8 @@ def test_loading_again_replaces_the_year(schedule_2027_file: Path) -> None:
     row = HolidaySchedule.objects.get(year=2027)
     assert (row.loaded_by, row.official, row.source) == ("second", False, "draft")
     cal = get_calendar()
-    assert cal.is_working_day(date(2027, 6, 9))
+    assert cal.is_working_day(date(2027, 6, 9))  # the draft has no holidays: not even the estimate's
+    assert cal.is_working_day(date(2027, 1, 1))
     assert cal.add_working_days(date(2026, 12, 31), 1).provisional
 
 
@@ -70,15 +73,16 @@ def test_a_loaded_builtin_year_replaces_the_builtin_data() -> None:
 
 
 def test_another_process_s_load_is_seen_after_the_recheck_interval(clock: FakeClock) -> None:
-    assert get_calendar().is_working_day(date(2027, 6, 9))
+    assert get_calendar().is_working_day(date(2027, 6, 10))
     # As another process would: straight to the database, this process's cache untouched.
     HolidaySchedule.objects.create(
-        year=2027, official=True, source="elsewhere", data={"holidays": {"2027-06-09": "端午节"}}
+        year=2027, official=True, source="elsewhere", data={"holidays": {"2027-06-10": "端午节"}}
     )
     clock.now += 10
-    assert get_calendar().is_working_day(date(2027, 6, 9))  # still cached
+    assert get_calendar().is_working_day(date(2027, 6, 10))  # still cached
     clock.now += services.RECHECK_SECONDS
-    assert not get_calendar().is_working_day(date(2027, 6, 9))
+    assert not get_calendar().is_working_day(date(2027, 6, 10))
+    assert get_calendar().is_working_day(date(2027, 6, 9))  # the loaded year replaced the estimate
 
 
 def test_the_cache_is_reused_while_nothing_changes(

@@ -50,9 +50,10 @@ def test_each_step_is_due_its_working_days_after_the_last(personas: Personas) ->
     assert (case.due_step, case.due_on) == ("inspection", date(2026, 10, 26))
     assert Deadline.objects.get(application=case, step="acceptance").met_on == date(2026, 10, 12)
     assert running(case, "inspection").due_on == date(2026, 10, 26)
-    # The national 60-working-day ceiling runs from acceptance and ends in 2027: provisional.
+    # The national 60-working-day ceiling runs from acceptance and ends in 2027 (estimated: 1 January
+    # off): provisional.
     total = running(case, "decision_total")
-    assert (total.due_on, total.provisional) == (date(2027, 1, 4), True)
+    assert (total.due_on, total.provisional) == (date(2027, 1, 5), True)
 
     actions.schedule_inspection(
         p.inspector, case, date(2026, 10, 15), [p.inspector], today=date(2026, 10, 12)
@@ -75,7 +76,7 @@ def test_each_step_is_due_its_working_days_after_the_last(personas: Personas) ->
     assert list(Deadline.objects.filter(application=case).values_list("step", "due_on", "met_on")) == [
         ("acceptance", date(2026, 10, 13), date(2026, 10, 12)),
         ("inspection", date(2026, 10, 26), date(2026, 10, 15)),
-        ("decision_total", date(2027, 1, 4), date(2026, 10, 20)),
+        ("decision_total", date(2027, 1, 5), date(2026, 10, 20)),
         ("decision", date(2026, 11, 5), date(2026, 10, 20)),
         ("certificate", date(2026, 10, 27), date(2026, 10, 21)),
     ]
@@ -85,9 +86,9 @@ def test_a_deadline_in_2027_is_provisional(personas: Personas) -> None:
     p = personas
     case = walk_to(p, State.DRAFT)
     file_with_materials(p.consultant, case, today=date(2026, 12, 28))
-    assert (case.due_on, case.due_provisional) == (date(2027, 1, 4), True)
+    assert (case.due_on, case.due_provisional) == (date(2027, 1, 5), True)
     deadline = running(case, "acceptance")
-    assert (deadline.due_on, deadline.provisional) == (date(2027, 1, 4), True)
+    assert (deadline.due_on, deadline.provisional) == (date(2027, 1, 5), True)
     # One that ends within 2026 is not.
     other = walk_to(p, State.DRAFT)
     file_with_materials(p.consultant, other, today=date(2026, 12, 24))
@@ -96,7 +97,7 @@ def test_a_deadline_in_2027_is_provisional(personas: Personas) -> None:
     # Approved on the last day of 2026: the certificate is due in 2027, provisionally.
     late = walk_to(p, State.INSPECTED)
     actions.approve_application(p.approver, late, today=date(2026, 12, 30))
-    assert (late.due_step, late.due_on, late.due_provisional) == ("certificate", date(2027, 1, 6), True)
+    assert (late.due_step, late.due_on, late.due_provisional) == ("certificate", date(2027, 1, 7), True)
     assert running(late, "certificate").provisional is True
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -121,9 +121,9 @@ class TestAddWorkingDays:
 
 class TestProvisional:
     def test_a_year_without_schedule_is_flagged(self, cal: WorkCalendar) -> None:
-        # 2026-12-28 + 10 reaches into 2027, counted as weekends only.
+        # 2026-12-28 + 10 reaches into 2027, estimated: New Year's Day (Friday) off, no make-up days.
         result = cal.add_working_days(D(2026, 12, 28), 10)
-        assert result == DayResult(D(2027, 1, 11), True, (2027,))
+        assert result == DayResult(D(2027, 1, 12), True, (2027,))
 
     def test_a_result_inside_official_years_is_not(self, cal: WorkCalendar) -> None:
         assert not cal.add_working_days(D(2026, 12, 1), 10).provisional
@@ -138,7 +138,7 @@ class TestProvisional:
         assert result.years_without_schedule == (2003,)
 
     def test_between_is_flagged(self, cal: WorkCalendar) -> None:
-        assert cal.working_days_between(D(2026, 12, 28), D(2027, 1, 11)) == CountResult(10, True, (2027,))
+        assert cal.working_days_between(D(2026, 12, 28), D(2027, 1, 12)) == CountResult(10, True, (2027,))
         assert cal.working_days_between(D(2026, 12, 28), D(2026, 12, 31)) == CountResult(3, False, ())
 
     def test_strict_raises_with_the_years(self, strict: WorkCalendar) -> None:
@@ -174,12 +174,12 @@ class TestOverrides:
     def test_a_loaded_year_is_official_and_changes_results(self, cal: WorkCalendar) -> None:
         loaded = cal.with_overrides([schedule_2027()])
         assert loaded.has_official_schedule(2027)
-        assert cal.add_working_days(D(2026, 12, 28), 9) == DayResult(D(2027, 1, 8), True, (2027,))
+        assert cal.add_working_days(D(2026, 12, 28), 9) == DayResult(D(2027, 1, 11), True, (2027,))
         # 1 Jan is off, Saturday 9 Jan is worked.
         assert loaded.add_working_days(D(2026, 12, 28), 9) == DayResult(D(2027, 1, 9), False, ())
-        assert cal.is_working_day(D(2027, 6, 9))  # a Wednesday, weekends only
-        assert not loaded.is_working_day(D(2027, 6, 9))  # the holiday defined for it
+        assert not cal.is_working_day(D(2027, 1, 9))  # a Saturday, no make-up day guessed
         assert loaded.is_working_day(D(2027, 1, 9))  # a Saturday made a working day
+        assert not loaded.is_working_day(D(2027, 6, 9))  # the holiday defined for it
         assert loaded.working_days_between(D(2027, 6, 8), D(2027, 6, 10)) == CountResult(1, False, ())
 
     def test_a_loaded_year_replaces_the_builtin_one(self, cal: WorkCalendar) -> None:
@@ -241,7 +241,8 @@ class TestCalendarDays:
         assert cal.add_days(D(2026, 10, 3), 7, roll_forward=True).date == D(2026, 10, 10)  # worked Saturday
 
     def test_roll_forward_into_a_year_without_schedule(self, cal: WorkCalendar) -> None:
-        assert cal.add_days(D(2026, 12, 30), 2, roll_forward=True) == DayResult(D(2027, 1, 1), True, (2027,))
+        # 1 January 2027 is New Year's Day in the estimate: the period ends on Monday 4 January.
+        assert cal.add_days(D(2026, 12, 30), 2, roll_forward=True) == DayResult(D(2027, 1, 4), True, (2027,))
 
     def test_next_working_day(self, cal: WorkCalendar) -> None:
         assert cal.next_working_day(D(2026, 9, 30)).date == D(2026, 9, 30)
@@ -259,3 +260,94 @@ def test_invalid_range() -> None:
 
 def test_repr_names_the_official_years(cal: WorkCalendar) -> None:
     assert "2004..2026" in repr(cal)
+
+
+class TestEstimate:
+    """A year without official schedule is counted on its statutory holidays, provisionally."""
+
+    def test_2027_spring_festival_from_new_year_s_eve(self, cal: WorkCalendar) -> None:
+        # Lunar New Year 2027 is Saturday 6 February: 除夕 Friday 5 Feb, 初一 to 初三 6-8 Feb.
+        assert [cal.is_working_day(D(2027, 2, d)) for d in range(4, 10)] == [
+            True,
+            False,
+            False,
+            False,
+            False,
+            True,
+        ]
+        estimate = cal.estimate(2027)
+        assert estimate is not None
+        assert [d for d, name in estimate.holidays.items() if name == "春节"] == [
+            D(2027, 2, 5),
+            D(2027, 2, 6),
+            D(2027, 2, 7),
+            D(2027, 2, 8),
+        ]
+        assert cal.add_working_days(D(2027, 2, 4), 1) == DayResult(D(2027, 2, 9), True, (2027,))
+
+    def test_2027_lunar_and_fixed_holidays(self, cal: WorkCalendar) -> None:
+        assert not cal.is_working_day(D(2027, 6, 9))  # 端午节, a Wednesday
+        assert not cal.is_working_day(D(2027, 9, 15))  # 中秋节, a Wednesday
+        assert not cal.is_working_day(D(2027, 4, 5))  # 清明节, a Monday
+        assert not cal.is_working_day(D(2027, 1, 1))  # 元旦, a Friday
+        assert [cal.is_working_day(D(2027, 10, d)) for d in range(1, 5)] == [False, False, False, True]
+        assert cal.is_working_day(D(2027, 9, 14))
+        assert cal.is_working_day(D(2027, 6, 10))
+
+    def test_a_result_spanning_national_day_2027_is_provisional(self, cal: WorkCalendar) -> None:
+        assert cal.add_working_days(D(2027, 9, 30), 1) == DayResult(D(2027, 10, 4), True, (2027,))
+        assert cal.working_days_between(D(2027, 9, 30), D(2027, 10, 8)) == CountResult(5, True, (2027,))
+
+    def test_strict_refuses_the_estimate(self, strict: WorkCalendar) -> None:
+        with pytest.raises(ProvisionalDateError) as info:
+            strict.add_working_days(D(2027, 9, 30), 1)
+        assert info.value.years == (2027,)
+        with pytest.raises(ProvisionalDateError):
+            strict.is_working_day(D(2027, 10, 1))
+
+    def test_2030(self, cal: WorkCalendar) -> None:
+        # Lunar New Year 2030 is Sunday 3 February: 除夕 Saturday 2 Feb, then 3-5 Feb.
+        assert not cal.is_working_day(D(2030, 2, 4))
+        assert not cal.is_working_day(D(2030, 2, 5))
+        assert cal.is_working_day(D(2030, 2, 6))
+        assert not cal.is_working_day(D(2030, 5, 2))  # 劳动节, 2 days since 2025
+        assert not cal.is_working_day(D(2030, 6, 5))  # 端午节
+        assert not cal.is_working_day(D(2030, 9, 12))  # 中秋节
+        assert cal.add_working_days(D(2030, 4, 4), 1) == DayResult(D(2030, 4, 8), True, (2030,))
+
+    def test_no_make_up_day_is_guessed(self, cal: WorkCalendar) -> None:
+        estimate = cal.estimate(2027)
+        assert estimate is not None
+        assert dict(estimate.workdays) == {}
+        assert not estimate.official
+        assert estimate.source.startswith("估算")
+        assert "2024年修订" in estimate.source
+        assert all(not cal.is_working_day(D(2027, 1, 2) + timedelta(days=7 * k)) for k in range(52))
+
+    def test_the_estimate_is_not_a_given_schedule(self, cal: WorkCalendar) -> None:
+        assert cal.schedule(2027) is None
+        assert 2027 not in cal.schedules
+        assert cal.schedule_in_effect(2027) == cal.estimate(2027)
+        assert cal.schedule_in_effect(2026) == cal.schedule(2026)
+        assert cal.estimate(2026) is None
+        assert cal.schedule_in_effect(2101) is None
+
+    def test_a_loaded_official_schedule_replaces_the_estimate(self, cal: WorkCalendar) -> None:
+        loaded = cal.with_overrides([schedule_2027()])
+        assert loaded.estimate(2027) is None
+        # The loaded schedule gives only 1 Jan and 9 Jun: 除夕 and 中秋 are worked on it.
+        assert loaded.is_working_day(D(2027, 2, 5))
+        assert loaded.is_working_day(D(2027, 9, 15))
+        assert loaded.add_working_days(D(2027, 9, 14), 1) == DayResult(D(2027, 9, 15), False, ())
+
+    def test_a_loaded_draft_replaces_the_estimate_but_stays_provisional(self, cal: WorkCalendar) -> None:
+        draft = cal.with_overrides([schedule_2027(official=False)])
+        assert draft.is_working_day(D(2027, 9, 15))
+        assert draft.add_working_days(D(2027, 9, 14), 1) == DayResult(D(2027, 9, 15), True, (2027,))
+
+    def test_years_before_the_built_in_data_are_estimated_on_the_rules_then(self, cal: WorkCalendar) -> None:
+        # 2003, the 1999 revision: Labour Day 1-3 May, Spring Festival 初一 to 初三 (1-3 Feb 2003).
+        assert not cal.is_working_day(D(2003, 5, 2))
+        assert not cal.is_working_day(D(2003, 2, 3))
+        assert cal.is_working_day(D(2003, 4, 7))  # no Qingming holiday before 2008
+        assert cal.add_working_days(D(2003, 1, 30), 1) == DayResult(D(2003, 1, 31), True, (2003,))

@@ -8,6 +8,8 @@ import chinese_calendar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from icpdesk.core.calendar_errata import calendar_errata
+from icpdesk.core.statutory_holidays import statutory_holidays
 from icpdesk.core.workdays import WorkCalendar, default_calendar
 
 CAL: WorkCalendar = default_calendar()
@@ -83,17 +85,24 @@ def test_between_matches_a_day_by_day_count(a: date, b: date) -> None:
     assert CAL.working_days_between(a, b).working_days == expected
 
 
+CORRECTED = {c.date: c.working for c in calendar_errata().corrections}
+
+
 @settings(max_examples=500)
 @given(covered)
-def test_agrees_with_chinese_calendar(d: date) -> None:
-    assert CAL.is_working_day(d) == chinese_calendar.is_workday(d)
+def test_agrees_with_chinese_calendar_but_for_the_errata(d: date) -> None:
+    assert CAL.is_working_day(d) == CORRECTED.get(d, chinese_calendar.is_workday(d))
 
 
-def test_agrees_with_chinese_calendar_on_every_day() -> None:
+def test_agrees_with_chinese_calendar_on_every_day_but_for_the_errata() -> None:
     d, end = date(2004, 1, 1), date(2026, 12, 31)
+    differ = []
     while d <= end:
-        assert CAL.is_working_day(d) == chinese_calendar.is_workday(d), d
+        if CAL.is_working_day(d) != chinese_calendar.is_workday(d):
+            differ.append(d)
         d += timedelta(days=1)
+    assert differ == sorted(CORRECTED)
+    assert all(CAL.is_working_day(d) == CORRECTED[d] for d in differ)
 
 
 @given(covered, st.integers(min_value=-60, max_value=60))
@@ -111,3 +120,34 @@ def test_results_in_years_without_schedule_are_provisional(d: date, n: int) -> N
     result = CAL.add_working_days(d, n)
     assert result.provisional
     assert d.year in result.years_without_schedule
+
+
+@given(st.dates(min_value=date(2027, 1, 1), max_value=date(2099, 12, 31)))
+def test_an_estimated_year_rests_on_weekends_and_statutory_days_only(d: date) -> None:
+    expected = d.weekday() < 5 and d not in statutory_holidays(d.year)
+    assert CAL.is_working_day(d) == expected
+
+
+@given(dates, st.integers(min_value=0, max_value=400), st.integers(min_value=0, max_value=400))
+def test_between_is_additive_along_time(d: date, m: int, n: int) -> None:
+    m, n = sorted((m, n))
+    b = d + timedelta(days=m)
+    c = d + timedelta(days=n)
+    whole = CAL.working_days_between(d, c).working_days
+    assert whole == CAL.working_days_between(d, b).working_days + CAL.working_days_between(b, c).working_days
+
+
+@given(dates, ns)
+def test_a_result_is_provisional_exactly_when_a_year_it_spans_has_no_official_schedule(
+    d: date, n: int
+) -> None:
+    result = CAL.add_working_days(d, n)
+    if n == 0:
+        spanned = {d.year}
+    else:
+        # The days looked at: from the start's next (or previous) day to the result.
+        lo, hi = (d + timedelta(days=1), result.date) if n > 0 else (result.date, d - timedelta(days=1))
+        spanned = set(range(lo.year, hi.year + 1))
+    unscheduled = tuple(sorted(y for y in spanned if not CAL.has_official_schedule(y)))
+    assert result.provisional == bool(unscheduled)
+    assert set(result.years_without_schedule) >= set(unscheduled)

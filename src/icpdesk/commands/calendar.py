@@ -1,11 +1,14 @@
 """``icpdesk calendar ...``: working-day arithmetic and the holiday schedules behind it.
 
 ``add`` and ``between`` answer on the deployment's calendar (built-in data plus
-the schedules loaded in the database); ``show`` prints a year's schedule;
-``load`` reads a schedule file (format in ``docs/calendar.md``) into the database.
+the schedules loaded in the database); ``show`` prints a year's schedule, or
+the estimate a year without one is counted on; ``load`` reads a schedule file
+(format in ``docs/calendar.md``) into the database; ``sources`` compares the
+built-in data with the second source (the holidays package).
 
-Exit codes: 0 success, 1 a provisional result refused in strict mode or a
-database problem, 2 bad input (argument, date out of range, malformed file).
+Exit codes: 0 success, 1 a provisional result refused in strict mode, a
+database problem, or (``sources``) a disagreement the errata do not settle,
+2 bad input (argument, date out of range, malformed file).
 """
 
 from __future__ import annotations
@@ -59,8 +62,9 @@ def register(subparsers: Any) -> None:
         help="working days on China's official holiday schedule (调休 included)",
         description=(
             "Working-day arithmetic on the State Council's holiday schedule, built-in data "
-            "overridden by schedules loaded with `icpdesk calendar load`. A result that depends "
-            "on a year without an official schedule is provisional: a warning is printed, or, "
+            "overridden by schedules loaded with `icpdesk calendar load`. A year without a schedule "
+            "is estimated from the statutory holidays (no make-up days); a result that depends on a "
+            "year without an official schedule is provisional: a warning is printed, or, "
             "with --strict (or ICPDESK_CALENDAR_STRICT=1), the command fails."
         ),
     )
@@ -98,7 +102,8 @@ def register(subparsers: Any) -> None:
     show = sub.add_parser(
         "show",
         help="a year's holidays and make-up working days",
-        description="A year's holidays, make-up working days (调休) and whether the schedule is official.",
+        description="A year's holidays, make-up working days (调休) and whether the schedule is official; "
+        "for a year without schedule, the estimate it is counted on (statutory holidays only).",
     )
     show.add_argument("year", metavar="YEAR", type=_year_arg, help="the year, e.g. 2026")
     show.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -114,6 +119,16 @@ def register(subparsers: Any) -> None:
     load.add_argument("--dry-run", action="store_true", help="check the file and show it, change nothing")
     load.add_argument("--by", default=None, help="who loads it (default: the current user)")
     load.set_defaults(func=run_load)
+
+    sources = sub.add_parser(
+        "sources",
+        help="compare the built-in data with the second source (holidays package)",
+        description="List every day of the built-in years on which the built-in data (chinesecalendar) "
+        "and the holidays package disagree, and how calendar_errata.toml settles it. Exit status 1 "
+        "when a day is not settled.",
+    )
+    sources.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    sources.set_defaults(func=run_sources)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -163,9 +178,10 @@ def _warn_provisional(years: tuple[int, ...]) -> None:
     zh = "、".join(str(y) for y in years)
     en = ", ".join(str(y) for y in years)
     print(
-        f"警告：{zh} 年尚无官方节假日安排，结果按周末计算，仅供参考。"
+        f"警告：{zh} 年尚无官方节假日安排，结果按法定假日估算（不含调休），仅供参考。"
         f"\nwarning: provisional result: no official holiday schedule for {en} "
-        "(counted as weekends only); load it with `icpdesk calendar load FILE`.",
+        "(estimated: weekends and statutory holidays, no make-up days); "
+        "load it with `icpdesk calendar load FILE`.",
         file=sys.stderr,
     )
 
@@ -249,9 +265,10 @@ def run_show(args: argparse.Namespace) -> int:
         return _database_error("show", exc)
     year: int = args.year
     schedule = calendar.schedule(year)
-    in_range = calendar.first_year <= year <= calendar.last_year
+    estimate = calendar.estimate(year)
+    shown = schedule or estimate
     if args.format == "json":
-        if schedule is None:
+        if shown is None:
             payload: dict[str, Any] = {
                 "year": year,
                 "official": False,
@@ -260,33 +277,36 @@ def run_show(args: argparse.Namespace) -> int:
                 "workdays": [],
             }
         else:
-            payload = schedule_to_dict(schedule)
+            payload = schedule_to_dict(shown)
         payload["has_schedule"] = schedule is not None
+        payload["estimated"] = schedule is None and estimate is not None
         payload["provisional"] = not calendar.has_official_schedule(year)
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return EXIT_OK
-    if schedule is None:
+    if shown is None:
         print(f"{year}: 尚无节假日安排 / no holiday schedule")
-        if in_range:
-            print("  按周末计算，结果为暂定 / counted as weekends only; results are provisional")
-            print("  导入 / load one: icpdesk calendar load FILE")
-        else:
-            print(
-                f"  超出日历范围 / outside the calendar's range {calendar.first_year}..{calendar.last_year}"
-            )
+        print(f"  超出日历范围 / outside the calendar's range {calendar.first_year}..{calendar.last_year}")
         return EXIT_OK
-    status = (
-        "官方 / official"
-        if schedule.official
-        else "非官方，结果为暂定 / not official, results are provisional"
-    )
-    print(f"{year}: {status}")
-    print(f"  来源 / source: {schedule.source}")
-    print(f"  节假日 / holidays ({len(schedule.holidays)}):")
-    for d, name in schedule.holidays.items():
+    if schedule is None:
+        print(f"{year}: 尚无节假日安排，按法定假日估算 / no holiday schedule: estimated")
+        print(
+            "  结果为暂定：周末与法定假日休息，不含调休 / results are provisional: "
+            "weekends and the statutory holidays are rest days, no make-up days are guessed"
+        )
+        print("  导入 / load one: icpdesk calendar load FILE")
+    else:
+        status = (
+            "官方 / official"
+            if schedule.official
+            else "非官方，结果为暂定 / not official, results are provisional"
+        )
+        print(f"{year}: {status}")
+    print(f"  来源 / source: {shown.source}")
+    print(f"  节假日 / holidays ({len(shown.holidays)}):")
+    for d, name in shown.holidays.items():
         print(f"    {d.isoformat()} 周{_WEEKDAYS_ZH[d.weekday()]}  {name}")
-    print(f"  调休工作日 / make-up working days ({len(schedule.workdays)}):")
-    for d, name in schedule.workdays.items():
+    print(f"  调休工作日 / make-up working days ({len(shown.workdays)}):")
+    for d, name in shown.workdays.items():
         print(f"    {d.isoformat()} 周{_WEEKDAYS_ZH[d.weekday()]}  {name}")
     return EXIT_OK
 
@@ -327,3 +347,53 @@ def _current_user() -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         return "unknown"
+
+
+def run_sources(args: argparse.Namespace) -> int:
+    from icpdesk.core.calendar_errata import ERRATA_FILE
+    from icpdesk.core.calendar_sources import builtin_years, compare_with_second_source, second_source_version
+
+    first, last = builtin_years()
+    found = compare_with_second_source(first, last)
+    unsettled = [d for d in found if not d.settled_by]
+    if args.format == "json":
+        payload = {
+            "years": [first, last],
+            "second_source": second_source_version(),
+            "disagreements": [
+                {
+                    "date": d.date.isoformat(),
+                    "builtin": "workday" if d.builtin_working else "rest",
+                    "second_source": "workday" if d.second_working else "rest",
+                    "calendar": "workday" if d.calendar_working else "rest",
+                    "settled_by": d.settled_by or None,
+                    "notice": d.correction.citation if d.correction else None,
+                    "reason": d.upheld.reason if d.upheld else None,
+                }
+                for d in found
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(
+            f"内置数据 {first}–{last} 与 {second_source_version()} 逐日比较 / "
+            f"built-in data {first}-{last} compared day by day with {second_source_version()}: "
+            f"{len(found)} 处不一致 / disagreement(s), {len(unsettled)} 未处理 / unsettled"
+        )
+
+        def status(working: bool) -> str:
+            return "工作日 workday" if working else "休息日 rest day"
+
+        for d in found:
+            print(
+                f"  {d.date.isoformat()} 周{_WEEKDAYS_ZH[d.date.weekday()]}: "
+                f"chinesecalendar {status(d.builtin_working)}; holidays {status(d.second_working)}; "
+                f"desk {status(d.calendar_working)}"
+            )
+            if d.settled_by == "correction" and d.correction is not None:
+                print(f"    勘误 / corrected by {ERRATA_FILE}: {d.correction.citation}")
+            elif d.settled_by == "upheld" and d.upheld is not None:
+                print(f"    维持内置数据 / built-in status upheld: {d.upheld.reason}")
+            else:
+                print(f"    未处理：请按通知在 {ERRATA_FILE} 中勘误 / unsettled: settle it in {ERRATA_FILE}")
+    return EXIT_REFUSED if unsettled else EXIT_OK

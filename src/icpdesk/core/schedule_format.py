@@ -63,8 +63,18 @@ MAX_YEAR = 2200
 _MAX_RANGE_DAYS = 31
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TOP_KEYS = {"format", "version", "schedules"}
-# has_schedule and provisional: written by `calendar show --format json`, ignored here.
-_SCHEDULE_KEYS = {"year", "official", "source", "holidays", "workdays", "note", "has_schedule", "provisional"}
+# has_schedule, estimated and provisional: written by `calendar show --format json`, ignored here.
+_SCHEDULE_KEYS = {
+    "year",
+    "official",
+    "source",
+    "holidays",
+    "workdays",
+    "note",
+    "has_schedule",
+    "estimated",
+    "provisional",
+}
 _ENTRY_KEYS = {"name", "date", "dates", "from", "to", "note"}
 
 

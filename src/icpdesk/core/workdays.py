@@ -2,10 +2,13 @@
 
 Every time limit of the licensing workflow ("within 5 working days") is counted
 on the State Council's yearly schedule: statutory holidays, and the weekend
-days that are worked instead (调休). A year whose schedule is not known is
-counted as weekends only, but never silently: every result carries a
-``provisional`` flag and the years it depended on, and a strict calendar raises
-:class:`ProvisionalDateError` instead.
+days that are worked instead (调休). The built-in schedules come from the
+chinesecalendar package, with the corrections of ``calendar_errata.toml``
+applied. A year without a schedule is estimated: weekends, plus the statutory
+holidays of 《全国年节及纪念日放假办法》 (:mod:`icpdesk.core.statutory_holidays`),
+with no make-up days guessed. Such a year is never used silently: every result
+that depends on it carries a ``provisional`` flag and the years it depended on,
+and a strict calendar raises :class:`ProvisionalDateError` instead.
 
 The calendar precomputes, for every day between ``first_year`` and
 ``last_year``, the running count of working days and the ordinal of each
@@ -24,6 +27,9 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
 
+from icpdesk.core.calendar_errata import ERRATA_FILE, calendar_errata
+from icpdesk.core.statutory_holidays import revision_for, statutory_holidays
+
 __all__ = [
     "CountResult",
     "DayResult",
@@ -34,6 +40,7 @@ __all__ = [
     "add_working_days",
     "builtin_schedules",
     "default_calendar",
+    "estimated_schedule",
     "is_working_day",
     "next_working_day",
     "working_days_between",
@@ -90,19 +97,38 @@ class ProvisionalDateError(ValueError):
 
 
 _NO_YEARS: tuple[int, ...] = ()
-# Skips NamedTuple's Python-level __new__ on the hot path.
-_count_result = functools.partial(tuple.__new__, CountResult)
+
+ESTIMATE_SOURCE_PREFIX = "估算"
+
+
+@functools.cache
+def estimated_schedule(year: int) -> YearSchedule:
+    """The estimate for a year without schedule: the statutory holidays, no make-up days.
+
+    Not official, so results that depend on it stay provisional.
+    """
+    revision = revision_for(year)
+    fixed_by = revision.title if revision is not None else "无法定假日数据"
+    return YearSchedule(
+        year=year,
+        holidays=statutory_holidays(year),
+        workdays={},
+        official=False,
+        source=f"{ESTIMATE_SOURCE_PREFIX}：{fixed_by}规定的法定假日，周末照常休息，不含调休",
+    )
 
 
 class WorkCalendar:
     """Working days between ``first_year`` and ``last_year`` (inclusive) on the given schedules.
 
     Schedules for years outside that range are ignored. When several schedules
-    are given for one year, the last one wins.
+    are given for one year, the last one wins. A year of the range without a
+    schedule is counted on its estimate (:func:`estimated_schedule`).
     """
 
     __slots__ = (
         "_base",
+        "_estimates",
         "_first_year",
         "_last_year",
         "_ndays",
@@ -134,6 +160,9 @@ class WorkCalendar:
             if first_year <= schedule.year <= last_year:
                 by_year[schedule.year] = schedule
         self._schedules = dict(sorted(by_year.items()))
+        self._estimates = {
+            y: estimated_schedule(y) for y in range(first_year, last_year + 1) if y not in by_year
+        }
         self._years_without_schedule = tuple(
             y for y in range(first_year, last_year + 1) if not self.has_official_schedule(y)
         )
@@ -145,10 +174,10 @@ class WorkCalendar:
         self._base = base
         self._ndays = ndays
 
-        # Weekends first, then each schedule's holidays and make-up days, by date.
+        # Weekends first, then each year's schedule (or estimate): holidays, then make-up days.
         first_weekday = date(first_year, 1, 1).weekday()
         working = bytearray(1 if (first_weekday + i) % 7 < 5 else 0 for i in range(ndays))
-        for schedule in self._schedules.values():
+        for schedule in (*self._schedules.values(), *self._estimates.values()):
             for d in schedule.holidays:
                 i = d.toordinal() - base
                 if 0 <= i < ndays:
@@ -232,15 +261,25 @@ class WorkCalendar:
 
     @property
     def years_without_schedule(self) -> tuple[int, ...]:
-        """Every year of the range without an official schedule (counted as weekends only)."""
+        """Every year of the range without an official schedule (its results are provisional)."""
         return self._years_without_schedule
 
     @property
     def schedules(self) -> Mapping[int, YearSchedule]:
+        """The schedules given (built-in or loaded), by year; estimates are not among them."""
         return MappingProxyType(self._schedules)
 
     def schedule(self, year: int) -> YearSchedule | None:
+        """The schedule given for ``year`` (built-in or loaded), or None."""
         return self._schedules.get(year)
+
+    def estimate(self, year: int) -> YearSchedule | None:
+        """The estimate the calendar counts ``year`` on, when no schedule was given for it."""
+        return self._estimates.get(year)
+
+    def schedule_in_effect(self, year: int) -> YearSchedule | None:
+        """What ``year`` is counted on: its schedule, else its estimate; None outside the range."""
+        return self._schedules.get(year) or self._estimates.get(year)
 
     def has_official_schedule(self, year: int) -> bool:
         schedule = self._schedules.get(year)
@@ -297,7 +336,7 @@ class WorkCalendar:
             lo, hi = ib, ia - 1
         unscheduled = self._unscheduled
         if lo > hi or unscheduled[hi + 1] == unscheduled[lo]:
-            return _count_result((count, False, _NO_YEARS))
+            return CountResult(count, False, _NO_YEARS)
         years = self._missing_years(lo, hi)
         if self._strict:
             raise ProvisionalDateError(years)
@@ -369,7 +408,11 @@ class WorkCalendar:
 
 @functools.cache
 def builtin_schedules() -> tuple[YearSchedule, ...]:
-    """One official schedule per year covered by ``chinese_calendar``, names in Chinese."""
+    """One official schedule per year covered by ``chinese_calendar``, names in Chinese.
+
+    The corrections of ``calendar_errata.toml`` are applied; a corrected year's
+    source names the notices behind its corrections.
+    """
     import chinese_calendar
 
     zh = {h.value: h.chinese for h in chinese_calendar.Holiday}
@@ -383,13 +426,27 @@ def builtin_schedules() -> tuple[YearSchedule, ...]:
     for d, name in raw_workdays.items():
         workdays.setdefault(d.year, {})[d] = zh.get(name, name)
     years = sorted(set(holidays) | set(workdays))
+
+    cited: dict[int, list[str]] = {}
+    for correction in calendar_errata().corrections:
+        d, y = correction.date, correction.date.year
+        if y not in years:
+            continue  # a year the package does not cover has no built-in data to correct
+        holidays.setdefault(y, {}).pop(d, None)
+        workdays.setdefault(y, {}).pop(d, None)
+        if correction.working and d.weekday() >= 5:
+            workdays[y][d] = correction.name
+        elif not correction.working:
+            holidays[y][d] = correction.name
+        if correction.citation not in cited.setdefault(y, []):
+            cited[y].append(correction.citation)
     return tuple(
         YearSchedule(
             year=y,
             holidays=holidays.get(y, {}),
             workdays=workdays.get(y, {}),
             official=True,
-            source=source,
+            source=source + (f"，按{ERRATA_FILE}勘误：{'、'.join(cited[y])}" if y in cited else ""),
         )
         for y in years
     )
