@@ -64,10 +64,12 @@ INSTALLED_APPS = [
     "icpdesk.notifications",
     "icpdesk.web",
     "icpdesk.calendars",
+    "icpdesk.changes",
     "icpdesk.demo",
 ]
 
 MIDDLEWARE = [
+    "icpdesk.changes.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

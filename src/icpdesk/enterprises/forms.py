@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from icpdesk.core.identifiers import (
     IdentifierError,
-    mask_id_number,
     normalize_domain,
     normalize_icp_filing,
     normalize_id_number,
@@ -196,13 +195,14 @@ class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean_services_text(self) -> list[str]:
         return _split(self.cleaned_data.get("services_text", ""))
 
-    def save(self, commit: bool = True) -> Enterprise:
-        enterprise: Enterprise = super().save(commit=False)
-        enterprise.province_code = PROVINCE_CODE_BY_NAME.get(enterprise.province, enterprise.province_code)
-        enterprise.services = self.cleaned_data.get("services_text", [])
-        if commit:
-            enterprise.save()
-        return enterprise
+    def values(self) -> dict[str, Any]:
+        """The profile's model fields as typed and checked, with what follows from them; for the actions."""
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        values["province_code"] = PROVINCE_CODE_BY_NAME.get(
+            values.get("province", ""), self.instance.province_code
+        )
+        values["services"] = self.cleaned_data.get("services_text", [])
+        return values
 
 
 class NewEnterpriseForm(EnterpriseForm):
@@ -257,13 +257,11 @@ class SecurityStaffForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean_certificates_text(self) -> list[str]:
         return _certificates(self.cleaned_data.get("certificates_text", ""))
 
-    def save(self, commit: bool = True) -> SecurityStaff:
-        staff: SecurityStaff = super().save(commit=False)
-        staff.certificates = self.cleaned_data.get("certificates_text", [])
-        staff.id_number_masked = mask_id_number(staff.id_number) if staff.id_number else ""
-        if commit:
-            staff.save()
-        return staff
+    def values(self) -> dict[str, Any]:
+        """The staff member's model fields as typed and checked; for the actions."""
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        values["certificates"] = self.cleaned_data.get("certificates_text", [])
+        return values
 
 
 class ViolationForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -271,6 +269,9 @@ class ViolationForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Violation
         fields: ClassVar = ["date", "description"]
         widgets: ClassVar = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 __all__ = [

@@ -12,9 +12,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,9 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Scope
-from icpdesk.accounts.models import Mandate, Organisation
+from icpdesk.changes.display import action_label, field_changes, shown
+from icpdesk.changes.models import ChangeRecord
 from icpdesk.core.identifiers import mask_id_number, mask_mobile
 from icpdesk.core.rules import ProfileError
+from icpdesk.enterprises import actions
 from icpdesk.enterprises.forms import (
     SERVER_REGIONS,
     EnterpriseForm,
@@ -34,9 +36,11 @@ from icpdesk.enterprises.forms import (
 )
 from icpdesk.enterprises.models import MODULES, EligibilityAssessment, Enterprise
 from icpdesk.enterprises.services import assess_enterprise
+from icpdesk.lib.errors import ActionError, Forbidden, NotFound
 from icpdesk.lib.language import current_lang
 
 PAGE_SIZE = 25
+CHANGES_SHOWN = 50
 STATUS_LABELS = {
     "pass": gettext_lazy("通过"),
     "fail": gettext_lazy("不通过"),
@@ -67,6 +71,36 @@ def _prepare_refused(request: HttpRequest) -> HttpResponse:
         request,
         _("只有企业本身或持有“准备材料”委托的代办机构可以修改企业资料。"),
     )
+
+
+def _refused(request: HttpRequest, exc: ActionError, form: BaseForm | None = None) -> HttpResponse | None:
+    """The answer to an action's refusal: 404, 403 with the reason, or the error under the form's field.
+
+    ``None`` when the error went on the form (the page is shown again with it).
+    """
+    if isinstance(exc, NotFound):
+        raise Http404(exc.message(current_lang()))
+    if isinstance(exc, Forbidden) or form is None:
+        return forbidden(request, exc.message(current_lang()))
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message(current_lang()))
+    return None
+
+
+def _change_rows(enterprise: Enterprise) -> list[dict[str, Any]]:
+    """The latest change records of the enterprise, newest first; values were masked when recorded."""
+    records = ChangeRecord.objects.filter(enterprise_id=enterprise.pk).order_by("-at", "-id")[:CHANGES_SHOWN]
+    return [
+        {
+            "record": r,
+            "action": action_label(r.action),
+            "fields": [
+                {"label": c.label, "before": shown(c.before), "after": shown(c.after)}
+                for c in field_changes(r)
+            ],
+        }
+        for r in records
+    ]
 
 
 def _latest_assessment(enterprise: Enterprise) -> EligibilityAssessment | None:
@@ -154,6 +188,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verdict_label": _verdict_label(assessment.verdict) if assessment else "",
             "cases": cases,
             "may_prepare": _may_prepare(request, enterprise),
+            "changes": _change_rows(enterprise),
         },
     )
 
@@ -168,10 +203,10 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EnterpriseForm(request.POST, instance=enterprise)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    form.save()
-            except IntegrityError:
-                form.add_error("uscc", _("已有企业使用此统一社会信用代码"))
+                actions.update_enterprise(request.user, enterprise, form.values())
+            except ActionError as exc:
+                if (refusal := _refused(request, exc, form)) is not None:
+                    return refusal
             else:
                 messages.success(request, _("企业资料已保存。"))
                 return redirect("enterprises:detail", pk=enterprise.pk)
@@ -193,17 +228,10 @@ def enterprise_new(request: HttpRequest) -> HttpResponse:
         form = NewEnterpriseForm(request.POST)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    enterprise = form.save(commit=False)
-                    enterprise.organisation = Organisation.objects.create(
-                        kind=OrgKind.ENTERPRISE,
-                        name=enterprise.name,
-                        province_code=enterprise.province_code,
-                    )
-                    enterprise.save()
-                    Mandate.objects.create(agency=agency, enterprise=enterprise, granted_by=user)
-            except IntegrityError:
-                form.add_error("uscc", _("已有企业使用此统一社会信用代码"))
+                enterprise = actions.create_client(user, form.values())
+            except ActionError as exc:
+                if (refusal := _refused(request, exc, form)) is not None:
+                    return refusal
             else:
                 messages.success(request, _("客户企业已创建，本机构持有全部委托范围。"))
                 return redirect("enterprises:detail", pk=enterprise.pk)
@@ -234,11 +262,17 @@ def _staff_form(request: HttpRequest, pk: int, staff_pk: int | None) -> HttpResp
     if request.method == "POST":
         form = SecurityStaffForm(request.POST, instance=staff)
         if form.is_valid():
-            member = form.save(commit=False)
-            member.enterprise = enterprise
-            member.save()
-            messages.success(request, _("安全责任人已保存。"))
-            return redirect("enterprises:detail", pk=enterprise.pk)
+            try:
+                if staff is None:
+                    actions.create_security_staff(request.user, enterprise, form.values())
+                else:
+                    actions.update_security_staff(request.user, staff, form.values())
+            except ActionError as exc:
+                if (refusal := _refused(request, exc, form)) is not None:
+                    return refusal
+            else:
+                messages.success(request, _("安全责任人已保存。"))
+                return redirect("enterprises:detail", pk=enterprise.pk)
         status = 422
     else:
         form = SecurityStaffForm(instance=staff, initial=None if staff else {"insured_province": "甘肃省"})
@@ -258,7 +292,10 @@ def staff_delete(request: HttpRequest, pk: int, staff_pk: int) -> HttpResponse:
     staff = get_object_or_404(enterprise.security_staff, pk=staff_pk)
     if not _may_prepare(request, enterprise):
         return _prepare_refused(request)
-    staff.delete()
+    try:
+        actions.delete_security_staff(request.user, staff)
+    except ActionError as exc:
+        return _refused(request, exc) or _prepare_refused(request)
     messages.success(request, _("安全责任人已删除。"))
     return redirect("enterprises:detail", pk=enterprise.pk)
 
@@ -272,11 +309,14 @@ def violation_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ViolationForm(request.POST)
         if form.is_valid():
-            violation = form.save(commit=False)
-            violation.enterprise = enterprise
-            violation.save()
-            messages.success(request, _("违规记录已保存。"))
-            return redirect("enterprises:detail", pk=enterprise.pk)
+            try:
+                actions.create_violation(request.user, enterprise, form.values())
+            except ActionError as exc:
+                if (refusal := _refused(request, exc, form)) is not None:
+                    return refusal
+            else:
+                messages.success(request, _("违规记录已保存。"))
+                return redirect("enterprises:detail", pk=enterprise.pk)
         status = 422
     else:
         form = ViolationForm()
@@ -293,7 +333,10 @@ def violation_delete(request: HttpRequest, pk: int, violation_pk: int) -> HttpRe
     violation = get_object_or_404(enterprise.violations, pk=violation_pk)
     if not _may_prepare(request, enterprise):
         return _prepare_refused(request)
-    violation.delete()
+    try:
+        actions.delete_violation(request.user, violation)
+    except ActionError as exc:
+        return _refused(request, exc) or _prepare_refused(request)
     messages.success(request, _("违规记录已删除。"))
     return redirect("enterprises:detail", pk=enterprise.pk)
 
