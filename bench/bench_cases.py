@@ -146,7 +146,7 @@ def _queue_query(
     from django.db.models import F
     from django.utils import timezone
 
-    from icpdesk import access
+    from icpdesk.cases import access
     from icpdesk.cases.models import Application
     from icpdesk.core.lifecycle import QUEUE_ROLE
 
@@ -166,7 +166,7 @@ def _queue_query(
 
 
 def _api_query(user: Any, page_size: int = 50) -> Callable[[], Any]:
-    from icpdesk import access
+    from icpdesk.cases import access
 
     def call() -> Any:
         cases = access.visible_applications(user)

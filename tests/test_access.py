@@ -9,10 +9,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Role, Scope
 from icpdesk.accounts.models import Mandate, User
-from icpdesk.cases import actions
+from icpdesk.cases import access, actions
 from icpdesk.cases.models import Application
 from icpdesk.enterprises.models import Enterprise
 from tests.factories import Personas, make_enterprise, make_organisation, make_user

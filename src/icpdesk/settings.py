@@ -61,7 +61,9 @@ INSTALLED_APPS = [
     "icpdesk.licenses",
     "icpdesk.materials",
     "icpdesk.paperwork",
+    "icpdesk.bulk",
     "icpdesk.notifications",
+    "icpdesk.monitoring",
     "icpdesk.web",
     "icpdesk.calendars",
     "icpdesk.changes",
@@ -241,10 +243,25 @@ UPLOAD_MAX_PIXELS = envint("UPLOAD_MAX_PIXELS", 80_000_000)
 LEGIBILITY_MIN_SHORT_SIDE_PX = envint("LEGIBILITY_MIN_SHORT_SIDE_PX", 1000)
 LEGIBILITY_PDF_RENDER_DPI = envint("LEGIBILITY_PDF_RENDER_DPI", 150)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Public license lookups per client address per minute (counted in the database).
 PUBLIC_LOOKUP_PER_MINUTE = envint("PUBLIC_LOOKUP_PER_MINUTE", 30)
+
+# Site monitoring: every valid license's site is scanned once a week (spread over the
+# days), and on demand. ICPDESK_SCAN_ALLOW_PRIVATE=1 (read by icpdesk.lib.netguard) lets
+# scans and webhooks reach private addresses: for the test suite only, never in production.
+MONITORING_ENABLED = envbool("SCAN_ENABLED", True)
+MONITORING_MAX_PAGES = envint("SCAN_MAX_PAGES", 30)
+MONITORING_MAX_DEPTH = envint("SCAN_MAX_DEPTH", 2)
+MONITORING_TIMEOUT_SECONDS = envint("SCAN_TIMEOUT_SECONDS", 10)
+MONITORING_MAX_BYTES = envint("SCAN_MAX_KB", 2048) * 1024
+MONITORING_MAX_REDIRECTS = envint("SCAN_MAX_REDIRECTS", 5)
+MONITORING_PAUSE_SECONDS = float(env("SCAN_PAUSE_SECONDS", "1"))
+MONITORING_SWEEP_HOUR = envint("SCAN_SWEEP_HOUR", 2)
+MONITORING_BATCH = envint("SCAN_BATCH", 20)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["icpdesk.accounts.backends.LockoutBackend"]

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from icpdesk import access
 from icpdesk.accounts.choices import Scope
 from icpdesk.accounts.models import Mandate
-from icpdesk.cases import actions
+from icpdesk.cases import access, actions
 from icpdesk.lib.errors import NotFound
 from tests.enterprises.helpers import PERSONA_NAMES, client_for, is_login_redirect
 from tests.factories import Personas, file_a_case

@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Role
 from icpdesk.accounts.models import User
-from icpdesk.cases import actions
+from icpdesk.cases import access, actions
 from icpdesk.cases.models import Application, AuditEvent, Comment, Deadline
 from icpdesk.core.lifecycle import INSPECTION_AREAS, State
 from icpdesk.enterprises.models import Ban, Enterprise

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from bench.generate import generate
 
-from icpdesk import access
 from icpdesk.accounts.models import Mandate
+from icpdesk.cases import access
 from icpdesk.cases.models import Application, Deadline
 from icpdesk.core.lifecycle import PENDING_STEP, State
 from icpdesk.licenses.models import License

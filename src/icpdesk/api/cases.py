@@ -16,7 +16,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from icpdesk import access
 from icpdesk.accounts.models import User
 from icpdesk.api.auth import current_user
 from icpdesk.api.errors import request_lang
@@ -39,7 +38,7 @@ from icpdesk.api.schemas import (
     WithdrawIn,
 )
 from icpdesk.calendars.deadlines import working_days_left
-from icpdesk.cases import actions
+from icpdesk.cases import access, actions
 from icpdesk.cases.models import Application, Inspection
 from icpdesk.core.lifecycle import STATE_LABELS, TRANSITIONS, State
 from icpdesk.enterprises.models import Enterprise

@@ -1,4 +1,4 @@
-"""Enterprises and their eligibility, scoped by :mod:`icpdesk.access`."""
+"""Enterprises and their eligibility, scoped by :mod:`icpdesk.enterprises.access`."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
-from icpdesk import access
 from icpdesk.accounts.choices import Role, Scope
 from icpdesk.api.auth import current_user
 from icpdesk.api.errors import request_lang
 from icpdesk.api.schemas import MAX_ID, AssessmentOut, EnterpriseOut, EnterprisePage, ErrorOut
+from icpdesk.cases import access
 from icpdesk.core.identifiers import mask_id_number, mask_mobile
 from icpdesk.enterprises.models import EligibilityAssessment, Enterprise
 from icpdesk.enterprises.services import assess_enterprise

@@ -12,7 +12,9 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import get_language
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -156,6 +158,74 @@ def http_error_response(api: NinjaAPI, request: HttpRequest, exc: HttpError) -> 
     return api.create_response(request, body, status=exc.status_code)
 
 
+def body_error_response(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body the desk will not read: too big or too many parts (413), or not parseable (400)."""
+    if isinstance(exc, RequestDataTooBig):
+        body = error_body(
+            "too_large",
+            pick(
+                request,
+                "请求正文过大（文件以外的内容最多 5 MB）。",
+                "The request body is too large (at most 5 MB besides files).",
+            ),
+            "body",
+        )
+        return api.create_response(request, body, status=413)
+    if isinstance(exc, TooManyFilesSent):
+        body = error_body(
+            "too_large",
+            pick(
+                request, "一次上传的文件过多（最多 100 个）。", "Too many files in one request (at most 100)."
+            ),
+            "file",
+        )
+        return api.create_response(request, body, status=413)
+    if isinstance(exc, TooManyFieldsSent):
+        body = error_body(
+            "too_large",
+            pick(request, "表单字段过多（最多 1000 个）。", "Too many form fields (at most 1,000)."),
+            "body",
+        )
+        return api.create_response(request, body, status=413)
+    body = error_body(
+        "malformed_request",
+        pick(
+            request,
+            "请求正文无法解析（multipart 正文须有 boundary 且格式完整）。",
+            "The request body cannot be parsed (a multipart body needs a boundary and complete parts).",
+        ),
+        "body",
+    )
+    return api.create_response(request, body, status=400)
+
+
+# Responses every operation that takes a body can give, whatever its own list says.
+BODY_RESPONSES = {
+    "400": "The body cannot be parsed (malformed JSON or multipart).",
+    "413": "The body is too large, or has too many files or fields.",
+}
+
+
+def document_body_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the 400 and 413 answers (in the error shape) to every operation with a request body."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict) or "requestBody" not in operation:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, description in BODY_RESPONSES.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+                        },
+                    },
+                )
+    return schema
+
+
 def not_found_body(request: HttpRequest) -> dict[str, Any]:
     return error_body("not_found", pick(request, "没有找到。", "Not found."))
 
@@ -172,6 +242,9 @@ def install(api: NinjaAPI) -> None:
     def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return http_error_response(api, request, exc)
 
+    def on_body_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        return body_error_response(api, request, exc)
+
     def on_404(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, not_found_body(request), status=404)
 
@@ -185,3 +258,11 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_404)
+    for body_error in (
+        RequestDataTooBig,
+        TooManyFilesSent,
+        TooManyFieldsSent,
+        MultiPartParserError,
+        UnreadablePostError,
+    ):
+        api.add_exception_handler(body_error, on_body_error)

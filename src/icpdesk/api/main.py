@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from icpdesk.api import errors
@@ -12,6 +14,7 @@ from icpdesk.api.enterprises import router as enterprises_router
 from icpdesk.api.materials import router as materials_router
 from icpdesk.api.paperwork import router as paperwork_router
 from icpdesk.licenses.api import router as licenses_router
+from icpdesk.monitoring.api import router as monitoring_router
 
 DESCRIPTION = """\
 icpdesk 的 JSON API：企业、资格评估、案件（列表、详情、每个流程操作一个端点）、留言与审计记录。
@@ -24,7 +27,14 @@ an optional `version` (the case version you saw): if the case changed since, the
 409 `case_changed`.
 """
 
-api = NinjaAPI(
+
+class DeskAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return errors.document_body_errors(schema)
+
+
+api = DeskAPI(
     title="icpdesk API",
     version="1",
     description=DESCRIPTION,
@@ -40,3 +50,4 @@ api.add_router("/", cases_router)
 api.add_router("/", licenses_router)
 api.add_router("/", materials_router)
 api.add_router("/", paperwork_router)
+api.add_router("/", monitoring_router)

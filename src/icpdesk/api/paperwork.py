@@ -1,6 +1,6 @@
 """Paperwork: the documents the desk drafts for a case, generating them, and downloading them.
 
-Access is decided in :mod:`icpdesk.paperwork.services` through ``icpdesk.access``:
+Access is decided in :mod:`icpdesk.paperwork.services` through ``icpdesk.cases.access``:
 a case the user may not see is a 404; a visible case whose user may not
 generate documents is a 403 with the reason.
 """

@@ -21,10 +21,10 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 
-from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Role, Scope
 from icpdesk.accounts.models import User
 from icpdesk.calendars.deadlines import Due, due_for
+from icpdesk.cases import access
 from icpdesk.cases.models import (
     Application,
     AuditEvent,

@@ -15,9 +15,9 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, QuerySet
 
-from icpdesk import access
 from icpdesk.accounts.choices import OrgKind
 from icpdesk.calendars.services import get_calendar
+from icpdesk.cases import access
 from icpdesk.cases.models import Application, SupplementNotice
 from icpdesk.core.lifecycle import APPROVER, INSPECTOR, QUEUE_ROLE, REVIEWER, TERMINAL_STATES, State
 

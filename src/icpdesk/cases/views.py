@@ -1,7 +1,7 @@
 """The case pages: each role's work queue, the new case, the case page and its actions.
 
 Views parse forms and call the actions in ``icpdesk.cases.actions``; they
-decide nothing themselves. Every query is scoped by ``icpdesk.access``.
+decide nothing themselves. Every query is scoped by ``icpdesk.cases.access``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Scope
-from icpdesk.cases import actions, queues, timeline
+from icpdesk.cases import access, actions, queues, timeline
 from icpdesk.cases.actions import allowed_transitions
 from icpdesk.cases.forms import ACTION_FORMS, ActionForm, CommentForm, NewCaseForm, QueueFilterForm
 from icpdesk.cases.models import Application, AuditEvent

@@ -20,13 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Scope
 from icpdesk.changes.display import action_label, field_changes, shown
 from icpdesk.changes.models import ChangeRecord
 from icpdesk.core.identifiers import mask_id_number, mask_mobile
 from icpdesk.core.rules import ProfileError
-from icpdesk.enterprises import actions
+from icpdesk.enterprises import access, actions
 from icpdesk.enterprises.forms import (
     SERVER_REGIONS,
     EnterpriseForm,
@@ -165,8 +164,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     assessment = _latest_assessment(enterprise)
     cases = (
-        access.visible_applications(request.user)
-        .filter(enterprise=enterprise)
+        access.cases_of(request.user, enterprise)
         .only("pk", "reference", "state", "kind", "license_type", "due_on", "due_provisional", "created_at")
         .order_by("-created_at", "-pk")[:50]
     )

@@ -1,6 +1,6 @@
 """One action per change of a license: its state, its annual reports, its change filings, its renewal.
 
-Each action checks who acts (through :mod:`icpdesk.access`), the license's
+Each action checks who acts (through :mod:`icpdesk.cases.access`), the license's
 current state and its preconditions, and writes the change together with a
 :class:`LicenseEvent` carrying the reason, in one transaction. Views, the API
 and the sweep call them; nothing else writes a license's state.
@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from icpdesk import access
 from icpdesk.accounts.choices import Role, Scope
 from icpdesk.calendars.deadlines import due_for
+from icpdesk.cases import access
 from icpdesk.core.identifiers import IdentifierError, normalize_domain
 from icpdesk.core.periods import add_months, add_years
 from icpdesk.core.rules import Limit, RulePack

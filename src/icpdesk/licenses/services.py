@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from icpdesk import access
 from icpdesk.accounts.choices import Scope
+from icpdesk.cases import access
 from icpdesk.cases.models import Application
 from icpdesk.core.periods import add_years
 from icpdesk.lib.packs import current_pack
@@ -142,5 +142,5 @@ def recorded_facts(license_: License) -> dict[str, Any]:
 
 
 def visible_licenses(user: User | Any, scope: str = Scope.VIEW) -> QuerySet[License]:
-    """The licenses of the enterprises the user may see (scoped by :mod:`icpdesk.access`)."""
+    """The licenses of the enterprises the user may see (scoped by :mod:`icpdesk.cases.access`)."""
     return License.objects.filter(holder__in=access.visible_enterprises(user, scope))

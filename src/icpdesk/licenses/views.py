@@ -2,7 +2,7 @@
 renewal and state changes, and the public verification page.
 
 Views parse forms and call :mod:`icpdesk.licenses.actions`; every query is
-scoped by :mod:`icpdesk.access` (through ``visible_licenses``).
+scoped by :mod:`icpdesk.cases.access` (through ``visible_licenses``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from icpdesk import access
 from icpdesk.accounts.choices import Role, Scope
+from icpdesk.cases import access
 from icpdesk.lib.clients import client_address
 from icpdesk.lib.errors import ActionError, NotFound
 from icpdesk.lib.language import current_lang, is_english

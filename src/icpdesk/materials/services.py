@@ -1,7 +1,7 @@
 """Actions on materials and what the pages read about them.
 
 Uploads, verdicts, forgery marks and "return the case" are the writes; each
-checks access through ``icpdesk.access`` and leaves an audit event on the
+checks access through ``icpdesk.cases.access`` and leaves an audit event on the
 case. The case's state is only ever changed through ``icpdesk.cases.actions``.
 """
 
@@ -25,11 +25,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from icpdesk import access
 from icpdesk.accounts.choices import Role, Scope
 from icpdesk.accounts.models import User
 from icpdesk.calendars.deadlines import due_for
-from icpdesk.cases import actions
+from icpdesk.cases import access, actions
 from icpdesk.cases.models import Application
 from icpdesk.core.lifecycle import State
 from icpdesk.core.rules import Material, RulePack

@@ -1,7 +1,7 @@
 """Pages of the materials: the checklist, uploads, downloads, the case ZIP and the reviewer's verdicts.
 
 Views parse the input, call one service, and render; access is decided in
-``materials.services`` through ``icpdesk.access``. A case the user may not
+``materials.services`` through ``icpdesk.cases.access``. A case the user may not
 see is a 404, exactly like a case that does not exist.
 """
 

@@ -40,9 +40,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
-from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Scope
 from icpdesk.accounts.models import Mandate, Organisation, User
+from icpdesk.cases import access
 from icpdesk.cases.models import Application, SupplementNotice
 from icpdesk.core.lifecycle import QUEUE_ROLE, State
 from icpdesk.core.periods import add_months, add_years

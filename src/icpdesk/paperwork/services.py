@@ -1,6 +1,6 @@
 """Generating documents: who may, where the files go, and the weekly reports of an agency.
 
-Every query is scoped through ``icpdesk.access``. A generated file is written
+Every query is scoped through ``icpdesk.cases.access``. A generated file is written
 to the default storage (local folder or S3) and recorded as a
 ``GeneratedDocument`` with its SHA-256 and the facts it left blank.
 """
@@ -24,8 +24,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Role, Scope
+from icpdesk.cases import access
 from icpdesk.cases.models import Application, AuditEvent
 from icpdesk.enterprises.models import Enterprise
 from icpdesk.lib.errors import Forbidden, InvalidInput, NotFound

@@ -1,7 +1,7 @@
 """Paperwork pages: the documents of a case, downloads, and an agency's weekly reports.
 
 Views parse the form and call ``icpdesk.paperwork.services``; access is
-decided there through ``icpdesk.access``. No access is a 404; a visible case
+decided there through ``icpdesk.cases.access``. No access is a 404; a visible case
 whose user may not generate is a 403 with the reason.
 """
 

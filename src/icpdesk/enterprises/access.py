@@ -1,10 +1,13 @@
-"""Who may see and do what: the one place every query is scoped.
+"""Who may see and act for an enterprise: the one place enterprise queries are scoped.
 
-A user sees the cases and enterprises of their own enterprise, of their
-agency's clients under an active mandate, or of their regulator's province
-(cases once they are filed, enterprises once they have filed a case); nothing
-else exists for them (pages and the API answer 404). Views, the API
-and the actions get their querysets from here and nowhere else.
+A user sees their own enterprise, their agency's clients under an active
+mandate, or the enterprises of their regulator's province once they have filed
+a case; nothing else exists for them (pages and the API answer 404). Case
+scoping builds on this in :mod:`icpdesk.cases.access`.
+
+The cases app sits above this one, so a filed case is found through the
+``applications`` relation by its name (:func:`filed`), never by importing the
+case model.
 """
 
 from __future__ import annotations
@@ -15,15 +18,31 @@ from django.db.models import Q, QuerySet
 
 from icpdesk.accounts.choices import OrgKind, Role, Scope
 from icpdesk.accounts.models import SCOPE_FIELDS, Mandate
-from icpdesk.cases.models import Application
 from icpdesk.core.lifecycle import State
 from icpdesk.enterprises.models import Enterprise
 
 if TYPE_CHECKING:
     from icpdesk.accounts.models import User
 
+# Every state a case can be in once it was filed (a withdrawn case only if it was filed first).
+_FILED_STATES = tuple(s.value for s in State if s not in (State.DRAFT, State.WITHDRAWN))
 
-def _org(user: Any) -> Any:
+
+def filed(prefix: str = "") -> Q:
+    """A Q on a case (or on the case relation at ``prefix``) for "it has reached its regulator".
+
+    Every case but drafts and drafts withdrawn before they were filed. Written
+    positively, so that across the ``applications`` relation it asks for one
+    such case rather than excluding enterprises with any draft.
+    """
+    p = prefix
+    return Q(**{f"{p}state__in": _FILED_STATES}) | Q(
+        **{f"{p}state": State.WITHDRAWN.value, f"{p}filed_on__isnull": False}
+    )
+
+
+def organisation_of(user: User | Any) -> Any:
+    """The organisation of an active, signed-in user; ``None`` for anyone else."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     return user.organisation
@@ -34,17 +53,20 @@ def enterprise_filter(user: User | Any, scope: str = Scope.VIEW, prefix: str = "
 
     ``None`` means nothing at all.
     """
-    org = _org(user)
+    org = organisation_of(user)
     if org is None:
         return None
     p = prefix
+    key = f"{p}id__in" if p else "pk__in"
     if org.kind == OrgKind.REGULATOR:
         if not user.valid_roles() or not org.province_code:
             return None
         # An enterprise reaches the regulator with its first filed case: one that
         # has only drafts (or nothing) is the applicant side's own business.
-        reached = _filed_cases(org.province_code).values("enterprise_id")
-        key = f"{p}id__in" if p else "pk__in"
+        # One filter() call, so both conditions hold for the same case.
+        reached = Enterprise.objects.filter(
+            Q(applications__province_code=org.province_code) & filed("applications__")
+        ).values("pk")
         return Q(**{f"{p}province_code": org.province_code, key: reached})
     if org.kind == OrgKind.AGENCY:
         if not user.valid_roles():
@@ -54,21 +76,12 @@ def enterprise_filter(user: User | Any, scope: str = Scope.VIEW, prefix: str = "
             if scope not in SCOPE_FIELDS:
                 return None  # an unknown scope reaches nothing
             mandates = mandates.filter(**{scope: True})
-        key = f"{p}id__in" if p else "pk__in"
         return Q(**{key: mandates.values("enterprise_id")})
     if org.kind == OrgKind.ENTERPRISE:
         if not user.valid_roles():
             return None
         return Q(**{f"{p}organisation_id": org.pk})
     return None
-
-
-def _filed_cases(province_code: str) -> QuerySet[Application]:
-    """The cases of a province that have reached its regulator: every case but
-    drafts and drafts withdrawn before they were filed."""
-    return Application.objects.filter(province_code=province_code).exclude(
-        Q(state=State.DRAFT) | Q(state=State.WITHDRAWN, filed_on__isnull=True)
-    )
 
 
 def visible_enterprises(user: User | Any, scope: str = Scope.VIEW) -> QuerySet[Enterprise]:
@@ -78,25 +91,35 @@ def visible_enterprises(user: User | Any, scope: str = Scope.VIEW) -> QuerySet[E
     return Enterprise.objects.filter(condition)
 
 
-def visible_applications(user: User | Any, scope: str = Scope.VIEW) -> QuerySet[Application]:
-    org = _org(user)
+def case_filter(user: User | Any, scope: str = Scope.VIEW) -> Q | None:
+    """A Q on a case for the cases the user may reach with ``scope``; ``None`` means none.
+
+    The regulator reaches the cases of its province once they are filed; everyone
+    else the cases of the enterprises they reach (a scope narrows an agency to the
+    clients whose mandate grants it).
+    """
+    org = organisation_of(user)
     if org is None:
-        return Application.objects.none()
+        return None
     if org.kind == OrgKind.REGULATOR:
         if not user.valid_roles() or not org.province_code:
-            return Application.objects.none()
-        # A case reaches the regulator when it is filed: drafts (and drafts
-        # withdrawn before filing) are the applicant's own work.
-        return _filed_cases(org.province_code)
-    condition = enterprise_filter(user, scope, prefix="enterprise__")
+            return None
+        # Drafts (and drafts withdrawn before filing) are the applicant's own work.
+        return filed() & Q(province_code=org.province_code)
+    return enterprise_filter(user, scope, prefix="enterprise__")
+
+
+def cases_of(user: User | Any, enterprise: Enterprise) -> QuerySet[Any]:
+    """The enterprise's cases that the user may see, for the enterprise's own page."""
+    condition = case_filter(user)
     if condition is None:
-        return Application.objects.none()
-    return Application.objects.filter(condition)
+        return enterprise.applications.none()
+    return enterprise.applications.filter(condition)
 
 
 def is_applicant_side(user: User | Any, enterprise: Enterprise, scope: str) -> bool:
     """May the user act for this enterprise (own member, or agency with a mandate for ``scope``)?"""
-    org = _org(user)
+    org = organisation_of(user)
     if org is None:
         return False
     if org.kind == OrgKind.ENTERPRISE:
@@ -110,7 +133,7 @@ def is_applicant_side(user: User | Any, enterprise: Enterprise, scope: str) -> b
 
 
 def has_regulator_role(user: User | Any, role: str, province_code: str) -> bool:
-    org = _org(user)
+    org = organisation_of(user)
     return (
         org is not None
         and org.kind == OrgKind.REGULATOR
@@ -120,7 +143,7 @@ def has_regulator_role(user: User | Any, role: str, province_code: str) -> bool:
 
 
 def is_enterprise_owner(user: User | Any, enterprise: Enterprise) -> bool:
-    org = _org(user)
+    org = organisation_of(user)
     return (
         org is not None
         and org.kind == OrgKind.ENTERPRISE
@@ -133,13 +156,13 @@ def sees_personal_data(user: User | Any, enterprise: Enterprise) -> bool:
     """Who needs unmasked ID and phone numbers: the enterprise itself, its agency
     with a preparing mandate, and the regulator's staff of its province once it
     has filed a case."""
-    org = _org(user)
+    org = organisation_of(user)
     if org is None:
         return False
     if org.kind == OrgKind.REGULATOR:
         return (
             org.province_code == enterprise.province_code
             and bool(user.valid_roles())
-            and _filed_cases(org.province_code).filter(enterprise=enterprise).exists()
+            and enterprise.applications.filter(filed(), province_code=org.province_code).exists()
         )
     return is_applicant_side(user, enterprise, Scope.PREPARE)
