@@ -19,6 +19,7 @@ urlpatterns = [
     path("paperwork/", include("icpdesk.paperwork.urls")),
     path("licenses/", include("icpdesk.licenses.urls")),
     path("notifications/", include("icpdesk.notifications.urls")),
+    path("monitoring/", include("icpdesk.monitoring.urls")),
     path("accounts/", include(accounts_pages)),
     path("api/", include("icpdesk.api.urls")),
     path("", include("icpdesk.web.urls")),

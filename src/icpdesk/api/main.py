@@ -15,6 +15,7 @@ from icpdesk.api.materials import router as materials_router
 from icpdesk.api.paperwork import router as paperwork_router
 from icpdesk.licenses.api import router as licenses_router
 from icpdesk.monitoring.api import router as monitoring_router
+from icpdesk.monitoring.api import router as monitoring_router
 
 DESCRIPTION = """\
 icpdesk 的 JSON API：企业、资格评估、案件（列表、详情、每个流程操作一个端点）、留言与审计记录。
@@ -50,4 +51,5 @@ api.add_router("/", cases_router)
 api.add_router("/", licenses_router)
 api.add_router("/", materials_router)
 api.add_router("/", paperwork_router)
+api.add_router("/", monitoring_router)
 api.add_router("/", monitoring_router)

@@ -27,10 +27,12 @@ def run(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
+    from icpdesk.monitoring.tasks import schedule_next_sweep as schedule_next_scan_sweep
     from icpdesk.notifications.tasks import schedule_next_sweep
 
-    # The daily reminder sweep re-enqueues itself; make sure one is waiting.
+    # The daily reminder sweep and the site-scan sweep re-enqueue themselves; make sure both wait.
     schedule_next_sweep()
+    schedule_next_scan_sweep()
     options: dict[str, Any] = {"queue_name": args.queue_name, "interval": args.interval}
     if args.batch:
         options["batch"] = True

@@ -1,0 +1,1 @@
+"""Watching the licensed websites: scans, their findings and the weekly sweep."""
