@@ -32,4 +32,8 @@ def run(args: argparse.Namespace) -> int:
     call_command("load_demo")
     if args.no_serve:
         return 0
+    from icpdesk.commands.keys import verify_at_start
+
+    if code := verify_at_start():
+        return code
     return serve(args.host, args.port, worker=not args.no_worker, workers=args.workers)

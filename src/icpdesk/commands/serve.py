@@ -53,6 +53,12 @@ def _positive(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from icpdesk.cli import setup_django
+    from icpdesk.commands.keys import verify_at_start
+
+    setup_django()
+    if code := verify_at_start():
+        return code
     return serve(args.host, args.port, worker=not args.no_worker, workers=args.workers)
 
 

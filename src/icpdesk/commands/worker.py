@@ -27,6 +27,11 @@ def run(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
+    from icpdesk.commands.keys import verify_at_start
+
+    if code := verify_at_start():
+        return code
+
     from icpdesk.monitoring.tasks import schedule_next_sweep as schedule_next_scan_sweep
     from icpdesk.notifications.tasks import schedule_next_sweep
 
