@@ -14,7 +14,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-SUBCOMMANDS = ("assess", "calendar", "check", "scan", "keys", "serve", "demo", "worker", "manage")
+SUBCOMMANDS = (
+    "assess", "calendar", "check", "scan", "keys", "imports", "export", "serve", "demo", "worker", "manage",
+)
 
 
 def setup_django() -> None:

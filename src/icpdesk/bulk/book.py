@@ -1,0 +1,123 @@
+"""Assessing an agency's whole book from the stored profiles, each result kept as an eligibility run.
+
+The clients are read in chunks with their security staff, violations and bans
+(three queries a chunk), assessed by the core engine and written back with one
+``bulk_create`` a chunk; ``done`` is updated after each chunk, so the page can
+show how far it has come. A client whose stored profile the decoder refuses is
+listed with the reason, and the others go on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from icpdesk.accounts.choices import OrgKind
+from icpdesk.accounts.models import Mandate, Organisation
+from icpdesk.bulk.models import BookAssessment, Status
+from icpdesk.core.rules import ProfileError, assess, parse_profile
+from icpdesk.enterprises.models import EligibilityAssessment, Enterprise, SecurityStaff, Violation
+from icpdesk.enterprises.services import build_profile
+from icpdesk.lib.errors import Forbidden
+from icpdesk.lib.packs import current_pack
+
+CHUNK = 1000
+Progress = Callable[[int, int], None]
+
+
+def book_of(agency: Organisation) -> QuerySet[Enterprise]:
+    """The agency's clients: every enterprise it holds an active mandate for."""
+    held = Mandate.objects.filter(agency=agency, revoked_at__isnull=True).values("enterprise_id")
+    return Enterprise.objects.filter(pk__in=held)
+
+
+def check_may_assess(user: Any, agency: Organisation) -> None:
+    organisation = getattr(user, "organisation", None)
+    if user is None:  # the command line, run by the desk's operator
+        return
+    if organisation is None or organisation.pk != agency.pk or agency.kind != OrgKind.AGENCY or not user.valid_roles():
+        raise Forbidden(
+            "只有代办机构的顾问可以评估本机构的全部客户。",
+            "Only the agency's consultants can assess its whole book.",
+        )
+
+
+def start_book_assessment(
+    agency: Organisation, user: Any, on: date | None = None, *, enqueue: bool = True
+) -> BookAssessment:
+    check_may_assess(user, agency)
+    with transaction.atomic():
+        run = BookAssessment.objects.create(
+            agency=agency,
+            created_by=user if getattr(user, "pk", None) else None,
+            assessed_on=on or timezone.localdate(),
+            total=book_of(agency).count(),
+        )
+        if enqueue:
+            from icpdesk.bulk.tasks import enqueue_book_assessment
+
+            transaction.on_commit(lambda: enqueue_book_assessment(run.pk))
+    return run
+
+
+def run_book_assessment(run: BookAssessment, progress: Progress | None = None, lang: str = "zh-hans") -> BookAssessment:
+    pack = current_pack()
+    on = run.assessed_on
+    ids = list(book_of(run.agency).order_by("pk").values_list("pk", flat=True))
+    total = len(ids)
+    BookAssessment.objects.filter(pk=run.pk).update(status=Status.RUNNING, total=total)
+    verdicts: Counter[str] = Counter()
+    errors: list[dict[str, Any]] = []
+    done = 0
+    user = run.created_by
+    for start in range(0, total, CHUNK):
+        chunk = ids[start : start + CHUNK]
+        enterprises = Enterprise.objects.filter(pk__in=chunk).prefetch_related(
+            Prefetch("security_staff", queryset=SecurityStaff.objects.order_by("pk")),
+            Prefetch("violations", queryset=Violation.objects.order_by("pk")),
+        )
+        rows = []
+        for enterprise in enterprises:
+            try:
+                profile = parse_profile(build_profile(enterprise, on))
+            except ProfileError as exc:
+                errors.append(
+                    {"enterprise": enterprise.pk, "name": enterprise.name, "uscc": enterprise.uscc,
+                     "field": exc.field, "message": exc.message(lang)}
+                )
+                continue
+            result = assess(profile, pack, on=on, lang=lang).to_dict()
+            verdicts[result["verdict"]] += 1
+            rows.append(
+                EligibilityAssessment(
+                    enterprise=enterprise,
+                    assessed_on=on,
+                    rule_pack=pack.id,
+                    rule_pack_version=pack.version,
+                    verdict=result["verdict"],
+                    result=result,
+                    created_by=user,
+                )
+            )
+        EligibilityAssessment.objects.bulk_create(rows, batch_size=500)
+        done += len(chunk)
+        BookAssessment.objects.filter(pk=run.pk).update(done=done, verdicts=dict(verdicts))
+        if progress is not None:
+            progress(done, total)
+    run.status = Status.DONE
+    run.done = done
+    run.total = total
+    run.verdicts = dict(verdicts)
+    run.errors = errors
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "done", "total", "verdicts", "errors", "finished_at"])
+    return run
+
+
+__all__ = ["book_of", "run_book_assessment", "start_book_assessment"]
