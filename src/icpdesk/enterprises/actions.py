@@ -14,12 +14,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from icpdesk import access
 from icpdesk.accounts.choices import OrgKind, Scope
 from icpdesk.accounts.models import Mandate, Organisation, User
 from icpdesk.changes.records import diff, record_change, snapshot
 from icpdesk.core.identifiers import mask_id_number
+from icpdesk.enterprises import access
 from icpdesk.enterprises.models import Enterprise, SecurityStaff, Violation
 from icpdesk.lib.errors import Forbidden, InvalidInput, NotFound
 
@@ -238,3 +239,76 @@ def delete_violation(user: User | Any, violation: Violation) -> None:
 
 def _violation_label(violation: Violation) -> str:
     return f"{violation.date:%Y-%m-%d} {violation.description}"
+
+
+# ----------------------------------------------------------------- mandates
+# Here rather than in accounts: who may grant is who owns the enterprise, and
+# the record belongs on the enterprise's page.
+
+OWNER_ONLY = (
+    "只有企业负责人可以授予或撤销委托。",
+    "Only the enterprise's owner grants and revokes mandates.",
+)
+
+
+@transaction.atomic
+def grant_mandate(
+    user: User | Any, enterprise: Enterprise, agency: Organisation, scopes: Mapping[str, bool]
+) -> Mandate:
+    """The owner gives an agency a mandate for ``scopes`` (every other scope is off)."""
+    if not access.visible_enterprises(user).filter(pk=enterprise.pk).exists():
+        raise NotFound("没有找到该企业。", "No such enterprise.")
+    if not access.is_enterprise_owner(user, enterprise):
+        raise Forbidden(*OWNER_ONLY)
+    if agency.kind != OrgKind.AGENCY:
+        raise InvalidInput("没有这个代办机构", "No such agency.", field="agency")
+    unknown = sorted(set(scopes) - set(MANDATE_FIELDS[1:]))
+    if unknown:
+        raise InvalidInput(
+            f"没有这个委托范围：{unknown[0]}", f"No such scope: {unknown[0]}.", field=unknown[0]
+        )
+    try:
+        with transaction.atomic():
+            mandate = Mandate.objects.create(
+                agency=agency,
+                enterprise=enterprise,
+                granted_by=user,
+                **{name: bool(scopes.get(name, False)) for name in MANDATE_FIELDS[1:]},
+            )
+    except IntegrityError:
+        raise InvalidInput(
+            "该代办机构已持有本企业的有效委托。",
+            "The agency already holds an active mandate of this enterprise.",
+            field="agency",
+        ) from None
+    record_change(
+        user, mandate, "mandate.grant", {}, snapshot(mandate, MANDATE_FIELDS), enterprise=enterprise
+    )
+    return mandate
+
+
+@transaction.atomic
+def revoke_mandate(user: User | Any, mandate: Mandate) -> bool:
+    """End the mandate now; ``False`` when it was already revoked (nothing is written then)."""
+    enterprise = mandate.enterprise
+    if not access.visible_enterprises(user).filter(pk=enterprise.pk).exists():
+        raise NotFound("没有找到该委托。", "No such mandate.")
+    if not access.is_enterprise_owner(user, enterprise):
+        raise Forbidden(*OWNER_ONLY)
+    now = timezone.now()
+    # A conditional update: of two owners revoking at once, one writes the revocation.
+    revoked = Mandate.objects.filter(pk=mandate.pk, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=user
+    )
+    if not revoked:
+        return False
+    mandate.refresh_from_db()
+    record_change(
+        user,
+        mandate,
+        "mandate.revoke",
+        {"revoked_at": None, "revoked_by": None},
+        snapshot(mandate, ("revoked_at", "revoked_by")),
+        enterprise=enterprise,
+    )
+    return True
