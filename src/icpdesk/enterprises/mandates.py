@@ -11,17 +11,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from icpdesk.accounts.choices import OrgKind
 from icpdesk.accounts.forms import SCOPE_LABELS, MandateGrantForm
 from icpdesk.accounts.models import SCOPE_FIELDS, Mandate
-from icpdesk.enterprises import access
+from icpdesk.enterprises import access, actions
+from icpdesk.lib.errors import ActionError, Forbidden
+from icpdesk.lib.language import current_lang
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
@@ -72,15 +72,11 @@ def _enterprise_mandates(request: HttpRequest, user: Any) -> HttpResponse:
         form = MandateGrantForm(request.POST, enterprise=enterprise)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    Mandate.objects.create(
-                        agency=form.cleaned_data["agency"],
-                        enterprise=enterprise,
-                        granted_by=user,
-                        **form.scopes(),
-                    )
-            except IntegrityError:
-                form.add_error("agency", _("该代办机构已持有本企业的有效委托。"))
+                actions.grant_mandate(user, enterprise, form.cleaned_data["agency"], form.scopes())
+            except ActionError as exc:
+                if isinstance(exc, Forbidden):
+                    return _forbidden(request, exc.message(current_lang()))
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message(current_lang()))
             else:
                 messages.success(
                     request, _("已向 %(agency)s 授予委托。") % {"agency": form.cleaned_data["agency"].name}
@@ -113,11 +109,7 @@ def mandate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not access.is_enterprise_owner(user, mandate.enterprise):
         return _forbidden(request, _("只有企业负责人可以授予或撤销委托。"))
-    # A conditional update: two owners revoking at once write one revocation.
-    revoked = Mandate.objects.filter(pk=mandate.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=user
-    )
-    if revoked:
+    if actions.revoke_mandate(user, mandate):
         messages.success(
             request,
             _("已撤销 %(agency)s 的委托，该机构即刻失去对本企业的访问。") % {"agency": mandate.agency.name},
