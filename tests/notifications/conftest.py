@@ -16,7 +16,9 @@ _serial = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _mail_and_tasks(settings: Any) -> None:
+def _mail_and_tasks(settings: Any, monkeypatch: Any) -> None:
+    # The test robots listen on 127.0.0.1, which the address guard refuses otherwise.
+    monkeypatch.setenv("ICPDESK_SCAN_ALLOW_PRIVATE", "1")
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.RULE_PACK = "gansu"

@@ -24,7 +24,7 @@ from django.utils import timezone
 from icpdesk.accounts.choices import OrgKind, Role, Scope
 from icpdesk.accounts.models import User
 from icpdesk.calendars.deadlines import Due, due_for
-from icpdesk.cases import access
+from icpdesk.cases import access, hooks
 from icpdesk.cases.models import (
     Application,
     AuditEvent,
@@ -92,7 +92,7 @@ def audit(
 def load_for(user: User, application_id: int, scope: str = Scope.VIEW) -> Application:
     """The case if the user may see it, else NotFound (the same answer as for no case)."""
     application = (
-        access.visible_applications(user, Scope.VIEW)
+        access.visible_applications(user, scope)
         .select_related("enterprise", "agency")
         .filter(pk=application_id)
         .first()
@@ -275,16 +275,8 @@ def file_application(
             + "; ".join(c["id"] for c in failed),
             failed=[c["id"] for c in failed],
         )
-    from icpdesk.materials.services import missing_required
-
-    missing = missing_required(application)
-    if missing:
-        raise PreconditionFailed(
-            "尚缺必交材料，不能申报：" + "、".join(m.name_zh for m in missing),
-            "Required materials are missing: " + ", ".join(m.name_en for m in missing),
-            field="materials",
-            missing=[m.id for m in missing],
-        )
+    # The apps above take part here: materials refuses while a required material is missing.
+    hooks.filing_requested.send(sender=Application, application=application)
     due = due_for("acceptance", today)
     _write_state(
         application,
@@ -693,14 +685,15 @@ def issue_certificate(
 ) -> Application:
     transition = _begin(user, application, "issue_certificate", expected_version)
     today = _today(today)
-    from icpdesk.licenses.services import create_license
-
     _write_state(
         application,
         transition,
         fields={"certificate_on": today, "closed_on": today, **_due_fields("", None)},
     )
-    license_ = create_license(application, today)
+    # The licenses app creates (or renews) the license here and returns its number and expiry.
+    issued = hooks.facts(
+        hooks.certificate_issued.send(sender=Application, application=application, issued_on=today)
+    )
     _meet_deadline(application, "certificate", today)
     audit(
         application,
@@ -708,7 +701,7 @@ def issue_certificate(
         "issue_certificate",
         from_state=State.APPROVED,
         to_state=State.CERTIFICATE_ISSUED,
-        changes={"license_number": license_.number, "expires_on": license_.expires_on.isoformat()},
+        changes=issued,
     )
     _after_commit(application, "issue_certificate", user)
     return application

@@ -8,13 +8,14 @@ database.
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from django.conf import settings
 from django.core.mail import EmailMessage
+
+from icpdesk.lib import netguard
 
 WEBHOOK_TIMEOUT_SECONDS = 10
 
@@ -83,20 +84,47 @@ def _robot_refused(kind: str, answer: Any) -> str:
     return ""
 
 
-def send_webhook(kind: str, url: str, subject: str, body: str, link: str) -> None:
-    if not url.startswith(("http://", "https://")):
-        raise ChannelError("the webhook URL must start with http:// or https://")
-    data = json.dumps(webhook_payload(kind, subject, body, link), ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-        url, data=data, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
-    )
+def check_webhook_url(url: str) -> None:
+    """Refuse a robot address the desk must not post to (see :mod:`icpdesk.lib.netguard`):
+    not http(s), or a name resolving to a loopback, private, link-local, multicast or
+    reserved address. Raises :class:`netguard.AddressRefused`. A name that does not
+    resolve at the moment is let through: every delivery checks it again."""
     try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
-            raw = response.read(65536)
-    except urllib.error.HTTPError as error:
-        raise ChannelError(f"HTTP {error.code} {error.reason}") from error
-    except (urllib.error.URLError, OSError) as error:
-        raise ChannelError(f"{type(error).__name__}: {error}") from error
+        netguard.check_url(url)
+    except netguard.AddressRefused as error:
+        if error.code != "unresolvable":
+            raise
+
+
+def send_webhook(kind: str, url: str, subject: str, body: str, link: str) -> None:
+    """Post the message through the address guard (checked after resolving, and again for
+    each redirect; the connection goes to the checked address).
+
+    A failure is a :class:`ChannelError` with a plain reason (the HTTP status, "no
+    answer", "could not connect"): the owner sees it on the settings page, and it must
+    not tell them more about the network than that."""
+    data = json.dumps(webhook_payload(kind, subject, body, link), ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "icpdesk-webhook"}
+    try:
+        with httpx.Client(**netguard.client_options(WEBHOOK_TIMEOUT_SECONDS)) as client:
+            answer_of = netguard.fetch(
+                client, url, method="POST", headers=headers, content=data, max_redirects=5, max_bytes=65536
+            )
+    except netguard.AddressRefused as error:
+        raise ChannelError(
+            "the webhook address is not allowed: it is not a public internet address"
+            if error.code not in ("scheme", "no_host", "credentials", "unresolvable")
+            else f"the webhook address is not allowed: {netguard.REASONS[error.code][1]}"
+        ) from None
+    except netguard.TooManyRedirects:
+        raise ChannelError("too many redirects") from None
+    except httpx.TimeoutException:
+        raise ChannelError("no answer (timeout)") from None
+    except Exception:
+        raise ChannelError("could not connect") from None
+    if answer_of.status >= 400:
+        raise ChannelError(f"HTTP {answer_of.status}")
+    raw = answer_of.body
     try:
         answer = json.loads(raw.decode("utf-8")) if raw.strip() else None
     except ValueError:

@@ -7,6 +7,9 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from icpdesk.lib import netguard
+from icpdesk.lib.language import current_lang
+from icpdesk.notifications import channels
 from icpdesk.notifications.models import ChannelPreference, Webhook
 
 
@@ -31,6 +34,12 @@ class WebhookForm(forms.ModelForm[Webhook]):
         url: str = self.cleaned_data["url"]
         if not url.startswith(("https://", "http://")):
             raise forms.ValidationError(_("地址须以 https:// 或 http:// 开头。"))
+        try:
+            channels.check_webhook_url(url)
+        except netguard.AddressRefused as error:
+            raise forms.ValidationError(
+                _("机器人地址不可用：%(reason)s") % {"reason": error.message(current_lang())}
+            ) from None
         return url
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
