@@ -23,6 +23,9 @@ class PreferenceForm(forms.ModelForm[ChannelPreference]):
             "webhook": _("群机器人（本单位的企业微信、钉钉或飞书）"),
         }
 
+    def values(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in self.Meta.fields}
+
 
 class WebhookForm(forms.ModelForm[Webhook]):
     class Meta:
@@ -45,3 +48,6 @@ class WebhookForm(forms.ModelForm[Webhook]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["url"].error_messages["invalid"] = _("请输入有效的网址。")
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

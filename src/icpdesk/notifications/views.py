@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,14 +16,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from icpdesk.accounts.choices import Role
-from icpdesk.notifications import duties, ical
+from icpdesk.notifications import actions, duties, ical
+from icpdesk.notifications.actions import can_manage_webhook
 from icpdesk.notifications.forms import PreferenceForm, WebhookForm
 from icpdesk.notifications.models import CalendarFeed, Delivery, Notification, Webhook, new_feed_token
 from icpdesk.notifications.services import preference_for
 
 PAGE_SIZE = 50
-WEBHOOK_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.ADMIN})
 FEED_PAST_DAYS = 90
 FEED_FUTURE_DAYS = 800
 
@@ -84,10 +82,6 @@ def _back(request: HttpRequest) -> str:
     return reverse("notifications:list")
 
 
-def can_manage_webhook(user: Any) -> bool:
-    return user.organisation is not None and bool(user.valid_roles() & WEBHOOK_ROLES)
-
-
 def _feed(user: Any) -> CalendarFeed:
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
     return feed
@@ -109,23 +103,19 @@ def preferences(request: HttpRequest) -> HttpResponse:
         if section == "channels" and pref is not None:
             pref_form = PreferenceForm(request.POST, instance=pref, prefix="p")
             if pref_form.is_valid():
-                pref_form.save()
+                actions.update_channel_preference(user, org, pref_form.values())
                 messages.success(request, _("通知方式已保存。"))
                 return redirect("notifications:preferences")
             status = 422
         elif section == "webhook" and manages and org is not None:
             hook_form = WebhookForm(request.POST, instance=webhook, prefix="w")
             if hook_form.is_valid():
-                with transaction.atomic():
-                    saved = hook_form.save(commit=False)
-                    saved.organisation = org
-                    saved.updated_at = timezone.now()
-                    saved.save()
+                actions.save_webhook(user, org, hook_form.values())
                 messages.success(request, _("群机器人已保存。"))
                 return redirect("notifications:preferences")
             status = 422
         elif section == "webhook_delete" and manages and org is not None:
-            Webhook.objects.filter(organisation=org).delete()
+            actions.delete_webhook(user, org)
             messages.success(request, _("群机器人已删除。"))
             return redirect("notifications:preferences")
         else:
