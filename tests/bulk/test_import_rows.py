@@ -11,19 +11,27 @@ from icpdesk.accounts.models import Mandate
 from icpdesk.bulk.imports import public_report, run_import, start_import
 from icpdesk.changes.models import ChangeRecord
 from icpdesk.enterprises.models import Enterprise
-from tests.bulk.conftest import HEADERS, csv_bytes, xlsx
-from tests.factories import Personas, make_id_number, make_uscc
+from tests.bulk.conftest import HEADERS, xlsx
+from tests.factories import Personas, make_uscc
 
 pytestmark = pytest.mark.django_db
 
 
-def do_import(personas: Personas, data: bytes, name: str = "clients.xlsx", lang: str = "zh-hans", **options: Any) -> dict[str, Any]:
+def do_import(
+    personas: Personas, data: bytes, name: str = "clients.xlsx", lang: str = "zh-hans", **options: Any
+) -> dict[str, Any]:
     run = start_import(personas.agency, personas.consultant, data, name, enqueue=False, **options)
     return public_report(run_import(run, lang=lang), lang)
 
 
 def row(code: str, name: str = "兰州新客户电子商务有限公司", **extra: Any) -> list[Any]:
-    values = {"企业类型": "有限责任公司", "注册省份": "甘肃省", "所在市州": "兰州市", "成立日期": "2023/5/10", "注册资本（元）": "100万"}
+    values = {
+        "企业类型": "有限责任公司",
+        "注册省份": "甘肃省",
+        "所在市州": "兰州市",
+        "成立日期": "2023/5/10",
+        "注册资本（元）": "100万",
+    }
     values.update(extra)
     return [code, name, *[values[h] for h in HEADERS[2:]]]
 

@@ -1,1 +1,2 @@
-"""An agency's book in bulk: importing clients from Excel and CSV, exporting every list, assessing the whole book."""
+"""An agency's book in bulk: importing clients from Excel and CSV, exporting every list, assessing
+the whole book."""

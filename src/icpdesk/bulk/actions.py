@@ -1,10 +1,16 @@
 """Writes of the bulk work: importing clients into an agency's book.
 
-A new client is created as the agency's new-client page creates one: its own
-organisation, the enterprise, and a mandate of the agency with every scope. A
-client already in the book is updated field by field; each write leaves a
-change record (``icpdesk.changes``). All of it runs in one transaction: a file
-is imported whole, or (with errors and without ``skip_invalid``) not at all.
+A new client is created as the agency's new-client page creates one
+(:func:`icpdesk.enterprises.actions.create_client`: its own organisation, the
+enterprise, and a mandate of the agency with every scope). A client already in
+the book is updated field by field (``update_enterprise``), its security staff
+replaced through the staff actions; each write leaves a change record. All of
+it runs in one transaction: a file is imported whole, or (with errors and
+without ``skip_invalid``) not at all.
+
+The command line imports as the desk's operator, with no user: the enterprise
+actions need an agency's consultant, so the same writes are made here, with the
+same change records (actor "system").
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from icpdesk.accounts.choices import OrgKind
 from icpdesk.accounts.models import Mandate, Organisation
 from icpdesk.bulk.importer import NOT_NULL_DEFAULTS, STAFF_ATTRS, Plan, Step
 from icpdesk.changes.records import diff, record_change, snapshot
+from icpdesk.enterprises import actions as enterprise_actions
+from icpdesk.enterprises.actions import ENTERPRISE_FIELDS, MANDATE_FIELDS, STAFF_FIELDS
 from icpdesk.enterprises.forms import PROVINCE_CODE_BY_NAME
 from icpdesk.enterprises.models import Enterprise, SecurityStaff
 from icpdesk.lib.errors import Forbidden
@@ -76,32 +84,47 @@ def _staff_objects(enterprise: Enterprise, staff: list[dict[str, Any]]) -> list[
 
 
 def _replace_staff(user: Any, enterprise: Enterprise, staff: list[dict[str, Any]]) -> None:
+    if user is not None:
+        for old in list(enterprise.security_staff.all()):
+            enterprise_actions.delete_security_staff(user, old)
+        for record in staff:
+            enterprise_actions.create_security_staff(user, enterprise, {n: record[n] for n in STAFF_ATTRS})
+        return
     for old in list(enterprise.security_staff.all()):
-        record_change(user, old, "security_staff.delete", snapshot(old, STAFF_ATTRS), {}, enterprise=enterprise)
+        record_change(
+            user, old, "security_staff.delete", snapshot(old, STAFF_FIELDS), {}, enterprise=enterprise
+        )
         old.delete()
     for member in SecurityStaff.objects.bulk_create(_staff_objects(enterprise, staff)):
-        record_change(user, member, "security_staff.create", {}, snapshot(member, STAFF_ATTRS), enterprise=enterprise)
+        record_change(
+            user, member, "security_staff.create", {}, snapshot(member, STAFF_FIELDS), enterprise=enterprise
+        )
 
 
 def _create(agency: Organisation, user: Any, step: Step) -> Enterprise:
     values = {**NOT_NULL_DEFAULTS, **step.client.values}
     values["province_code"] = PROVINCE_CODE_BY_NAME.get(values["province"], "")
-    organisation = Organisation.objects.create(
-        kind=OrgKind.ENTERPRISE, name=values["name"], province_code=values["province_code"]
-    )
-    enterprise = Enterprise.objects.create(organisation=organisation, **values)
-    mandate = Mandate.objects.create(agency=agency, enterprise=enterprise, granted_by=user)
-    fields = ["uscc", *sorted(set(values) - {"uscc"})]
-    record_change(user, enterprise, "enterprise.create", {}, snapshot(enterprise, fields), enterprise=enterprise)
-    record_change(
-        user, mandate, "mandate.grant", {}, {"agency": agency.name}, enterprise=enterprise,
-        label=f"{agency.name} → {enterprise.name}",
-    )
+    if user is not None:
+        enterprise = enterprise_actions.create_client(user, values)
+    else:
+        organisation = Organisation.objects.create(
+            kind=OrgKind.ENTERPRISE, name=values["name"], province_code=values["province_code"]
+        )
+        enterprise = Enterprise.objects.create(organisation=organisation, **values)
+        mandate = Mandate.objects.create(agency=agency, enterprise=enterprise, granted_by=None)
+        record_change(
+            user,
+            enterprise,
+            "enterprise.create",
+            {},
+            snapshot(enterprise, ENTERPRISE_FIELDS),
+            enterprise=enterprise,
+        )
+        record_change(
+            user, mandate, "mandate.grant", {}, snapshot(mandate, MANDATE_FIELDS), enterprise=enterprise
+        )
     if step.staff:
-        for member in SecurityStaff.objects.bulk_create(_staff_objects(enterprise, step.staff)):
-            record_change(
-                user, member, "security_staff.create", {}, snapshot(member, STAFF_ATTRS), enterprise=enterprise
-            )
+        _replace_staff(user, enterprise, step.staff)
     return enterprise
 
 
@@ -109,13 +132,17 @@ def _update(user: Any, step: Step) -> None:
     enterprise = step.enterprise
     assert enterprise is not None
     if step.changes:
-        names = list(step.changes)
-        before = snapshot(enterprise, names)
-        for name, value in step.changes.items():
-            setattr(enterprise, name, list(value) if isinstance(value, tuple) else value)
-        enterprise.save(update_fields=[*names, "updated_at"])
-        old, new = diff(before, snapshot(enterprise, names))
-        record_change(user, enterprise, "enterprise.update", old, new, enterprise=enterprise)
+        values = {name: list(v) if isinstance(v, tuple) else v for name, v in step.changes.items()}
+        if user is not None:
+            enterprise = enterprise_actions.update_enterprise(user, enterprise, values)
+        else:
+            names = list(values)
+            before = snapshot(enterprise, names)
+            for name, value in values.items():
+                setattr(enterprise, name, value)
+            enterprise.save(update_fields=[*names, "updated_at"])
+            old, new = diff(before, snapshot(enterprise, names))
+            record_change(user, enterprise, "enterprise.update", old, new, enterprise=enterprise)
     if step.staff is not None:
         _replace_staff(user, enterprise, step.staff)
 
@@ -154,11 +181,15 @@ def import_clients(
             elif step.action == "update":
                 _update(user, step)
                 outcome.rows.append(
-                    {"row": step.client.row, "uscc": step.client.uscc, "action": "updated",
-                     "fields": sorted(step.changes) + (["security_staff"] if step.staff is not None else [])}
+                    {
+                        "row": step.client.row,
+                        "uscc": step.client.uscc,
+                        "action": "updated",
+                        "fields": sorted(step.changes)
+                        + (["security_staff"] if step.staff is not None else []),
+                    }
                 )
             if progress is not None and (done % 200 == 0 or done == total):
                 progress(done, total)
     outcome.imported = True
     return outcome
-

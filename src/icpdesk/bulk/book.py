@@ -41,7 +41,12 @@ def check_may_assess(user: Any, agency: Organisation) -> None:
     organisation = getattr(user, "organisation", None)
     if user is None:  # the command line, run by the desk's operator
         return
-    if organisation is None or organisation.pk != agency.pk or agency.kind != OrgKind.AGENCY or not user.valid_roles():
+    if (
+        organisation is None
+        or organisation.pk != agency.pk
+        or agency.kind != OrgKind.AGENCY
+        or not user.valid_roles()
+    ):
         raise Forbidden(
             "只有代办机构的顾问可以评估本机构的全部客户。",
             "Only the agency's consultants can assess its whole book.",
@@ -66,7 +71,9 @@ def start_book_assessment(
     return run
 
 
-def run_book_assessment(run: BookAssessment, progress: Progress | None = None, lang: str = "zh-hans") -> BookAssessment:
+def run_book_assessment(
+    run: BookAssessment, progress: Progress | None = None, lang: str = "zh-hans"
+) -> BookAssessment:
     pack = current_pack()
     on = run.assessed_on
     ids = list(book_of(run.agency).order_by("pk").values_list("pk", flat=True))
@@ -88,8 +95,13 @@ def run_book_assessment(run: BookAssessment, progress: Progress | None = None, l
                 profile = parse_profile(build_profile(enterprise, on))
             except ProfileError as exc:
                 errors.append(
-                    {"enterprise": enterprise.pk, "name": enterprise.name, "uscc": enterprise.uscc,
-                     "field": exc.field, "message": exc.message(lang)}
+                    {
+                        "enterprise": enterprise.pk,
+                        "name": enterprise.name,
+                        "uscc": enterprise.uscc,
+                        "field": exc.field,
+                        "message": exc.message(lang),
+                    }
                 )
                 continue
             result = assess(profile, pack, on=on, lang=lang).to_dict()

@@ -30,7 +30,9 @@ def find_agency(value: str) -> Organisation:
     if not matches:
         raise UsageError(f"没有名为或编号为 {text!r} 的代办机构 / no agency named or numbered {text!r}")
     if len(matches) > 1:
-        raise UsageError(f"{text!r} 匹配多个代办机构，请使用编号 / {text!r} matches several agencies: give its id")
+        raise UsageError(
+            f"{text!r} 匹配多个代办机构，请使用编号 / {text!r} matches several agencies: give its id"
+        )
     return matches[0]
 
 

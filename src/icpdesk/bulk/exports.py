@@ -3,7 +3,7 @@
 Each builder takes the user (its rows come from ``icpdesk.access`` and are
 scoped like the pages), the page's filters and the language, and returns an
 :class:`ExportTable`. Identity numbers and mobiles are masked for whoever sees
-them masked on the pages (:func:`icpdesk.access.sees_personal_data`).
+them masked on the pages (:func:`icpdesk.enterprises.access.sees_personal_data`).
 
 The duties list is built from duties that the caller (above the notifications
 app in the layers) has already computed: see :func:`duties_table`.
@@ -19,13 +19,14 @@ from typing import Any
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from icpdesk import access
 from icpdesk.accounts.choices import OrgKind
 from icpdesk.accounts.models import Mandate
 from icpdesk.bulk.workbooks import CSV_TYPE, XLSX_TYPE, Red, table_csv, table_xlsx
+from icpdesk.cases import access as case_access
 from icpdesk.cases.models import Application
 from icpdesk.core.identifiers import mask_id_number, mask_mobile
-from icpdesk.core.lifecycle import STATE_LABELS, State
+from icpdesk.core.lifecycle import STATE_LABELS
+from icpdesk.enterprises import access
 from icpdesk.enterprises.models import LEGAL_FORMS, EligibilityAssessment, Enterprise
 from icpdesk.lib.packs import current_pack
 from icpdesk.licenses.actions import state_label as license_state_label
@@ -48,7 +49,11 @@ class ExportTable:
         stamp = timezone.localdate().isoformat()
         if fmt == "csv":
             return table_csv(self.headers, self.rows), CSV_TYPE, f"{self.name}-{stamp}.csv"
-        return table_xlsx(self.title, self.headers, self.rows, notes=self.notes), XLSX_TYPE, f"{self.name}-{stamp}.xlsx"
+        return (
+            table_xlsx(self.title, self.headers, self.rows, notes=self.notes),
+            XLSX_TYPE,
+            f"{self.name}-{stamp}.xlsx",
+        )
 
 
 def _t(lang: str, zh: str, en: str) -> str:
@@ -74,7 +79,7 @@ def _enterprises(user: Any) -> Any:
 
 
 def _applications(user: Any) -> Any:
-    return Application.objects.all() if user is None else access.visible_applications(user)
+    return Application.objects.all() if user is None else case_access.visible_applications(user)
 
 
 def _licenses(user: Any) -> Any:
@@ -85,7 +90,7 @@ def _licenses(user: Any) -> Any:
 
 def unmasked_enterprises(user: Any, ids: Iterable[int]) -> set[int]:
     """Of ``ids``, the enterprises whose personal data the user sees unmasked: the same answer as
-    :func:`icpdesk.access.sees_personal_data`, in one query for the whole list."""
+    :func:`icpdesk.enterprises.access.sees_personal_data`, in one query for the whole list."""
     ids = list(ids)
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
@@ -103,15 +108,13 @@ def unmasked_enterprises(user: Any, ids: Iterable[int]) -> set[int]:
             Enterprise.objects.filter(pk__in=ids, organisation=organisation).values_list("pk", flat=True)
         )
     if organisation.kind == OrgKind.REGULATOR:
-        filed = (
-            Application.objects.filter(province_code=organisation.province_code, enterprise_id__in=ids)
-            .exclude(Q(state=State.DRAFT) | Q(state=State.WITHDRAWN, filed_on__isnull=True))
-            .values_list("enterprise_id", flat=True)
-        )
         return set(
-            Enterprise.objects.filter(pk__in=set(filed), province_code=organisation.province_code).values_list(
-                "pk", flat=True
-            )
+            Enterprise.objects.filter(
+                access.filed("applications__"),
+                pk__in=ids,
+                province_code=organisation.province_code,
+                applications__province_code=organisation.province_code,
+            ).values_list("pk", flat=True)
         )
     return set()
 
@@ -144,8 +147,18 @@ def cases_table(user: Any, filters: dict[str, Any] | None = None, lang: str = "z
         if filters.get("state"):
             queryset = queryset.filter(state=filters["state"])
     queryset = queryset.select_related("enterprise").only(
-        "reference", "kind", "license_type", "state", "prefecture", "due_step", "due_on", "due_provisional",
-        "filed_on", "created_at", "enterprise__name", "enterprise__uscc",
+        "reference",
+        "kind",
+        "license_type",
+        "state",
+        "prefecture",
+        "due_step",
+        "due_on",
+        "due_provisional",
+        "filed_on",
+        "created_at",
+        "enterprise__name",
+        "enterprise__uscc",
     )
     headers = [
         _t(lang, "案件编号", "Reference"),
@@ -263,7 +276,13 @@ def licenses_table(user: Any, filters: dict[str, Any] | None = None, lang: str =
 
     def rows() -> Iterator[list[Any]]:
         for lic in queryset.only(
-            "number", "holder_name", "license_type", "issued_on", "expires_on", "state", "bad_record",
+            "number",
+            "holder_name",
+            "license_type",
+            "issued_on",
+            "expires_on",
+            "state",
+            "bad_record",
             "annual_report_due_on",
         ).iterator(chunk_size=2000):
             state = license_state_label(lic.state, lang)
@@ -364,7 +383,16 @@ def assessments_table(user: Any, filters: dict[str, Any] | None = None, lang: st
                 found = latest.get(e.pk)
                 if found is None:
                     if not wanted:
-                        yield [e.name, e.uscc, e.city, None, _t(lang, "未评估", "Not assessed"), *[""] * len(rules), "", ""]
+                        yield [
+                            e.name,
+                            e.uscc,
+                            e.city,
+                            None,
+                            _t(lang, "未评估", "Not assessed"),
+                            *[""] * len(rules),
+                            "",
+                            "",
+                        ]
                     continue
                 if wanted and found.verdict != wanted:
                     continue

@@ -47,7 +47,15 @@ from icpdesk.core.rules import ProfileError, parse_profile
 from icpdesk.enterprises.forms import PROVINCE_CODE_BY_NAME
 from icpdesk.enterprises.models import Enterprise
 
-STAFF_ATTRS = ("name", "id_number", "major", "certificates", "full_time", "insured_province", "insured_months")
+STAFF_ATTRS = (
+    "name",
+    "id_number",
+    "major",
+    "certificates",
+    "full_time",
+    "insured_province",
+    "insured_months",
+)
 STAFF_DEFAULTS: dict[str, Any] = {
     "id_number": "",
     "major": "",
@@ -107,8 +115,13 @@ class RowError:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RowError:
         return cls(
-            data["sheet"], data["row"], data["column"], data["field"], data["code"],
-            data["message"], data.get("message_en", data["message"]),
+            data["sheet"],
+            data["row"],
+            data["column"],
+            data["field"],
+            data["code"],
+            data["message"],
+            data.get("message_en", data["message"]),
         )
 
 
@@ -313,8 +326,13 @@ def _rows(
             elif column.required:
                 errors.append(
                     RowError(
-                        sheet.name, number, header, column.key, "required",
-                        f"必填项“{column.label}”为空", f"“{column.label_en}” is required",
+                        sheet.name,
+                        number,
+                        header,
+                        column.key,
+                        "required",
+                        f"必填项“{column.label}”为空",
+                        f"“{column.label_en}” is required",
                     )
                 )
                 ok = False
@@ -384,7 +402,11 @@ def parse(book: Workbook, mapping: dict[str, str] | None = None) -> Parsed:
                 first = by_code[code].row
                 errors.append(
                     RowError(
-                        sheet.name, number, headers["uscc"], "enterprise.uscc", "duplicate",
+                        sheet.name,
+                        number,
+                        headers["uscc"],
+                        "enterprise.uscc",
+                        "duplicate",
                         f"统一社会信用代码 {code} 与第 {first} 行重复",
                         f"the credit code {code} repeats row {first}",
                     )
@@ -403,7 +425,7 @@ def parse(book: Workbook, mapping: dict[str, str] | None = None) -> Parsed:
         errors += [_missing_column(staff_sheet, c) for c in missing]
         staff_only: dict[str, ClientRow] = {}
         bad_codes: set[str] = set()
-        for number, values, headers, ok in ([] if missing else _rows(staff_sheet, staff_columns, errors)):
+        for number, values, headers, ok in [] if missing else _rows(staff_sheet, staff_columns, errors):
             staff_headers = headers
             code = values.pop("uscc", None)
             if code is None:
@@ -510,28 +532,43 @@ def _profile_error(client: ClientRow, exc: ProfileError, staff_headers: dict[str
     )
 
 
-def _not_ours(client: ClientRow, enterprise: Enterprise, has_users: bool, mandates: list[Mandate]) -> RowError:
+def _not_ours(
+    client: ClientRow, enterprise: Enterprise, has_users: bool, mandates: list[Mandate]
+) -> RowError:
     header = client.headers.get("uscc", "统一社会信用代码")
-    sheet, row = (ENTERPRISE_SHEET, client.row) if client.row else (STAFF_SHEET, client.staff[0].row if client.staff else 0)
+    sheet, row = (
+        (ENTERPRISE_SHEET, client.row)
+        if client.row
+        else (STAFF_SHEET, client.staff[0].row if client.staff else 0)
+    )
     if has_users:
-        zh = f"{enterprise.uscc} 已登记为企业“{enterprise.name}”，并有自己的账户：不会接管，请由该企业向本机构授予委托"
+        zh = (
+            f"{enterprise.uscc} 已登记为企业“{enterprise.name}”，并有自己的账户："
+            "不会接管，请由该企业向本机构授予委托"
+        )
         en = (
-            f"{enterprise.uscc} is registered as “{enterprise.name}” with its own accounts: it is not taken over; "
-            "the enterprise grants your agency a mandate itself"
+            f"{enterprise.uscc} is registered as “{enterprise.name}” with its own accounts: "
+            "it is not taken over; the enterprise grants your agency a mandate itself"
         )
         code = "own_account"
     elif mandates:
-        zh = f"{enterprise.uscc}（{enterprise.name}）是其他代办机构的客户：不会接管，请由该企业向本机构授予委托"
+        zh = (
+            f"{enterprise.uscc}（{enterprise.name}）是其他代办机构的客户："
+            "不会接管，请由该企业向本机构授予委托"
+        )
         en = (
             f"{enterprise.uscc} ({enterprise.name}) is another agency's client: it is not taken over; "
             "the enterprise grants your agency a mandate itself"
         )
         code = "other_agency"
     else:
-        zh = f"{enterprise.uscc} 已登记为企业“{enterprise.name}”，不在本机构名下：不会接管，请由该企业授予委托"
+        zh = (
+            f"{enterprise.uscc} 已登记为企业“{enterprise.name}”，不在本机构名下："
+            "不会接管，请由该企业授予委托"
+        )
         en = (
-            f"{enterprise.uscc} is registered as “{enterprise.name}” and is not in your agency's book: it is not "
-            "taken over; the enterprise grants a mandate itself"
+            f"{enterprise.uscc} is registered as “{enterprise.name}” and is not in your agency's book: "
+            "it is not taken over; the enterprise grants a mandate itself"
         )
         code = "not_in_book"
     return RowError(sheet, row, header, "enterprise.uscc", code, zh, en)
@@ -561,15 +598,19 @@ def plan(agency: Any, parsed: Parsed) -> Plan:
         from icpdesk.accounts.models import User
 
         with_users = set(
-            User.objects.filter(organisation_id__in=[e.organisation_id for e in stored.values()], is_active=True)
-            .values_list("organisation_id", flat=True)
+            User.objects.filter(
+                organisation_id__in=[e.organisation_id for e in stored.values()], is_active=True
+            ).values_list("organisation_id", flat=True)
         )
         for client in chunk:
             step = _plan_one(agency, client, stored.get(client.uscc), mandates, with_users, errors)
             if step is None:
                 continue
             merged_staff = step.staff if step.staff is not None else None
-            values = {**(_current(step.enterprise) if step.enterprise else NOT_NULL_DEFAULTS), **client.values}
+            values = {
+                **(_current(step.enterprise) if step.enterprise else NOT_NULL_DEFAULTS),
+                **client.values,
+            }
             if step.enterprise is not None and merged_staff is None:
                 merged_staff = _stored_staff(step.enterprise)
             try:
@@ -582,11 +623,30 @@ def plan(agency: Any, parsed: Parsed) -> Plan:
 
 
 ENTERPRISE_ATTRS = (
-    "name", "uscc", "legal_form", "province", "city", "registered_on", "registered_capital_cny",
-    "business_scope", "on_abnormal_list", "on_serious_violation_list", "legal_rep_name",
-    "legal_rep_id_number", "contact_phone", "address", "domain", "domain_holder", "icp_filing_number",
-    "server_regions", "modules", "content_compliant", "third_party_merchants", "services",
-    "capital_verification_report", "bank_statement_months",
+    "name",
+    "uscc",
+    "legal_form",
+    "province",
+    "city",
+    "registered_on",
+    "registered_capital_cny",
+    "business_scope",
+    "on_abnormal_list",
+    "on_serious_violation_list",
+    "legal_rep_name",
+    "legal_rep_id_number",
+    "contact_phone",
+    "address",
+    "domain",
+    "domain_holder",
+    "icp_filing_number",
+    "server_regions",
+    "modules",
+    "content_compliant",
+    "third_party_merchants",
+    "services",
+    "capital_verification_report",
+    "bank_statement_months",
 )
 
 
@@ -608,7 +668,10 @@ def _plan_one(
             assert client.staff
             errors.append(
                 RowError(
-                    STAFF_SHEET, client.staff[0].row, client.headers.get("uscc", ""), "enterprise.uscc",
+                    STAFF_SHEET,
+                    client.staff[0].row,
+                    client.headers.get("uscc", ""),
+                    "enterprise.uscc",
                     "unknown_client",
                     f"统一社会信用代码 {client.uscc} 不在企业表中，也不是本机构的客户",
                     f"the credit code {client.uscc} is neither on the 企业 sheet nor a client of your agency",
@@ -618,8 +681,13 @@ def _plan_one(
         if not client.values.get("name"):
             errors.append(
                 RowError(
-                    ENTERPRISE_SHEET, client.row, client.headers.get("name", "企业名称"), "enterprise.name",
-                    "required", "新客户必须填写企业名称", "a new client needs its company name",
+                    ENTERPRISE_SHEET,
+                    client.row,
+                    client.headers.get("name", "企业名称"),
+                    "enterprise.name",
+                    "required",
+                    "新客户必须填写企业名称",
+                    "a new client needs its company name",
                 )
             )
             return None
@@ -630,10 +698,18 @@ def _plan_one(
         errors.append(_not_ours(client, enterprise, enterprise.organisation_id in with_users, held))
         return None
     if not ours.prepare:
-        sheet, row = (ENTERPRISE_SHEET, client.row) if client.row else (STAFF_SHEET, client.staff[0].row if client.staff else 0)
+        sheet, row = (
+            (ENTERPRISE_SHEET, client.row)
+            if client.row
+            else (STAFF_SHEET, client.staff[0].row if client.staff else 0)
+        )
         errors.append(
             RowError(
-                sheet, row, client.headers.get("uscc", ""), "enterprise.uscc", "mandate_scope",
+                sheet,
+                row,
+                client.headers.get("uscc", ""),
+                "enterprise.uscc",
+                "mandate_scope",
                 f"本机构对 {enterprise.name} 的委托不包括“准备材料”，不能修改其资料",
                 f"your mandate for {enterprise.name} does not cover preparing: its profile cannot be changed",
             )

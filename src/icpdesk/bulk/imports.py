@@ -60,7 +60,9 @@ def start_import(
     with transaction.atomic():
         if mapping:
             remember_mapping(agency, mapping)
-        name = default_storage.save(f"imports/{agency.pk}/{timezone.now():%Y%m%d-%H%M%S}-{safe or 'upload'}", ContentFile(data))
+        name = default_storage.save(
+            f"imports/{agency.pk}/{timezone.now():%Y%m%d-%H%M%S}-{safe or 'upload'}", ContentFile(data)
+        )
         run = ImportRun.objects.create(
             agency=agency,
             created_by=user,
@@ -92,10 +94,15 @@ def run_import(run: ImportRun, progress: Progress | None = None, lang: str = "zh
         data = handle.read()
     try:
         book = reader.read(data, run.filename)
-        mapping = {**remembered_mapping(run.agency), **{normalize_header(k): v for k, v in run.mapping.items()}}
+        mapping = {
+            **remembered_mapping(run.agency),
+            **{normalize_header(k): v for k, v in run.mapping.items()},
+        }
         parsed = parse(book, mapping)
     except reader.FileRefused as refused:
-        report = {"refused": {"code": refused.code, "message": refused.message_zh, "message_en": refused.message_en}}
+        report = {
+            "refused": {"code": refused.code, "message": refused.message_zh, "message_en": refused.message_en}
+        }
         _finish(run, Status.FAILED, report)
         return report
     report_progress(0, parsed.total)
@@ -146,7 +153,12 @@ def public_report(report: dict[str, Any], lang: str = "zh-hans") -> dict[str, An
     """The report as the command line and the API print it, errors in ``lang``."""
     if "refused" in report:
         refused = report["refused"]
-        return {"refused": {"code": refused["code"], "message": refused["message_en" if lang == "en" else "message"]}}
+        return {
+            "refused": {
+                "code": refused["code"],
+                "message": refused["message_en" if lang == "en" else "message"],
+            }
+        }
     return {
         "created": report.get("created", 0),
         "updated": report.get("updated", 0),

@@ -52,7 +52,9 @@ class ImportRun(models.Model):
 class HeaderMapping(models.Model):
     """An agency's own column header and the field it means, remembered for its next files."""
 
-    agency = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="header_mappings")
+    agency = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="header_mappings"
+    )
     header = models.CharField(max_length=200)  # normalised (icpdesk.core.tabular.normalize_header)
     field = models.CharField(max_length=80)
     updated_at = models.DateTimeField(auto_now=True)
@@ -66,7 +68,9 @@ class HeaderMapping(models.Model):
 class BookAssessment(models.Model):
     """The whole book assessed from the stored profiles: each result is kept as an eligibility run."""
 
-    agency = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="book_assessments")
+    agency = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="book_assessments"
+    )
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -58,7 +58,9 @@ class Workbook:
 
 
 def upload_limit() -> int:
-    return int(getattr(settings, "IMPORT_MAX_BYTES", 0) or getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+    return int(
+        getattr(settings, "IMPORT_MAX_BYTES", 0) or getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+    )
 
 
 def refuse_early(data: bytes, filename: str) -> str:

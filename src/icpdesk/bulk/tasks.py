@@ -60,7 +60,9 @@ def _fail_import(run_id: int, error: Exception) -> None:
             "message_en": "The import failed and nothing was imported; try again later.",
         }
     }
-    ImportRun.objects.filter(pk=run_id).update(status=Status.FAILED, report=report, finished_at=timezone.now())
+    ImportRun.objects.filter(pk=run_id).update(
+        status=Status.FAILED, report=report, finished_at=timezone.now()
+    )
     del error
 
 

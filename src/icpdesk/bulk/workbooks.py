@@ -161,7 +161,9 @@ def error_workbook(data: bytes, book: ReadBook, errors: list[RowError], lang: st
         book_sheet = book.sheets.get(sheet_name)
         column = (len(book_sheet.headers) if book_sheet else ws.max_column) + 1
         if book_sheet is not None:
-            head = ws.cell(row=book_sheet.header_row or 1, column=column, value="错误" if lang != "en" else "Errors")
+            head = ws.cell(
+                row=book_sheet.header_row or 1, column=column, value="错误" if lang != "en" else "Errors"
+            )
             head.font = BOLD
             head.fill = RED
         note = ws.cell(row=row, column=column, value=_comment_text(found, lang))

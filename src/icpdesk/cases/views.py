@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from icpdesk.accounts.choices import OrgKind, Scope
 from icpdesk.cases import access, actions, queues, timeline
+from icpdesk.cases import panels as page_panels
 from icpdesk.cases.actions import allowed_transitions
 from icpdesk.cases.forms import ACTION_FORMS, ActionForm, CommentForm, NewCaseForm, QueueFilterForm
 from icpdesk.cases.models import Application, AuditEvent
@@ -33,6 +34,7 @@ from icpdesk.core.lifecycle import (
     Transition,
     action_label,
 )
+from icpdesk.enterprises.choices import STATUS_LABELS, VERDICT_LABELS
 from icpdesk.lib.errors import ActionError, CaseChanged, NotFound
 from icpdesk.lib.language import current_lang, is_english
 from icpdesk.lib.packs import current_pack
@@ -155,8 +157,6 @@ def _eligibility_view(snapshot: Any, lang: str) -> dict[str, Any] | None:
     """The snapshot with labels: the verdict and each status in words, each rule by its title."""
     if not isinstance(snapshot, dict):
         return None
-    from icpdesk.enterprises.views import STATUS_LABELS, VERDICT_LABELS
-
     pack = current_pack()
     checks = []
     for check in snapshot.get("checks", []):
@@ -211,11 +211,6 @@ def _render_case(
     inspections = list(application.inspections.prefetch_related("inspectors"))
     comments = list(application.comments.select_related("author", "organisation"))
     events = list(application.audit_events.all())
-    license_ = None
-    if application.state == "certificate_issued":
-        from icpdesk.licenses.models import License
-
-        license_ = License.objects.filter(application=application).first()
     panels = []
     for transition in allowed_transitions(user, application):
         label = transition.label_en if lang.startswith("en") else transition.label_zh
@@ -263,7 +258,7 @@ def _render_case(
         "lang_en": lang.startswith("en"),
         "notices": notices,
         "inspections": inspection_rows,
-        "license": license_,
+        "license": None,
         "panels": panels,
         "comments": comments,
         "comment_form": comment_form or CommentForm(),
@@ -272,9 +267,8 @@ def _render_case(
         "page_error": page_error,
         "today": today,
     }
-    from icpdesk.materials.services import checklist_context
-
-    context.update(checklist_context(request.user, application))
+    # The checklist (materials) and the license (licenses) come from the apps above.
+    context.update(page_panels.context(request, application))
     return render(request, "cases/detail.html", context, status=status)
 
 

@@ -30,9 +30,13 @@ def register(subparsers: Any) -> None:
     enterprises.add_argument("file", metavar="FILE", help=".xlsx or .csv (UTF-8, GBK or GB18030)")
     enterprises.add_argument("--agency", required=True, metavar="NAME|ID", help="the agency whose book it is")
     enterprises.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-    enterprises.add_argument("--skip-invalid", action="store_true", help="import the valid rows, report the rest")
+    enterprises.add_argument(
+        "--skip-invalid", action="store_true", help="import the valid rows, report the rest"
+    )
     enterprises.add_argument("--format", choices=("text", "json"), default="text")
-    enterprises.add_argument("--lang", choices=("zh-hans", "en"), default="zh-hans", help="language of the errors")
+    enterprises.add_argument(
+        "--lang", choices=("zh-hans", "en"), default="zh-hans", help="language of the errors"
+    )
     enterprises.add_argument("--errors-out", metavar="OUT.xlsx", help="write the error workbook here")
     enterprises.set_defaults(func=run)
 
@@ -58,8 +62,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         import_run = start_import(
-            agency, None, data, Path(args.file).name,
-            skip_invalid=args.skip_invalid, dry_run=args.dry_run, enqueue=False,
+            agency,
+            None,
+            data,
+            Path(args.file).name,
+            skip_invalid=args.skip_invalid,
+            dry_run=args.dry_run,
+            enqueue=False,
         )
     except FileRefused as refused:
         return _refused(args, refused.to_dict(args.lang))
@@ -102,7 +111,9 @@ def _print_text(report: dict[str, Any], lang: str) -> None:
     print(f"{state}: {counts}")
     for error in report["errors"]:
         where = f"{error['sheet']}!" if error["sheet"] != "企业" else ""
-        print(f"  {where}{'row' if en else '第'} {error['row']}{'' if en else ' 行'} "
-              f"[{error['column']} / {error['field']}]: {error['message']}")
+        print(
+            f"  {where}{'row' if en else '第'} {error['row']}{'' if en else ' 行'} "
+            f"[{error['column']} / {error['field']}]: {error['message']}"
+        )
     if report["ignored_columns"]:
         print(("ignored columns: " if en else "未导入的列：") + ", ".join(report["ignored_columns"]))
