@@ -31,7 +31,7 @@ def _no_private(monkeypatch: Any) -> None:
         ("fe80::1", "link_local"),
         ("224.0.0.1", "multicast"),
         ("ff02::1", "multicast"),
-        ("0.0.0.0", "unspecified"),
+        ("0.0.0.0", "unspecified"),  # noqa: S104 - an address to refuse, not one to bind
         ("::", "unspecified"),
         ("240.0.0.1", "reserved"),
         ("::ffff:127.0.0.1", "loopback"),

@@ -22,7 +22,8 @@ FAST = fetch.ScanOptions(pause=0.0, timeout=3.0)
 
 
 def page(body: str, title: str = "陇货精品商城") -> str:
-    return f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}</body></html>"
+    head = f"<head><meta charset='utf-8'><title>{title}</title></head>"
+    return f"<!doctype html><html>{head}<body>{body}</body></html>"
 
 
 GOOD_FOOTER = (

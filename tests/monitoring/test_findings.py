@@ -211,7 +211,7 @@ def test_one_module_is_enough(site: Site) -> None:
     assert "trading_modules_missing" not in codes(scan(site.url), trading_platform=True)
 
 
-# ------------------------------------------------------------------ no_https (plain HTTP; TLS in test_https.py)
+# ------------------------------------------------------------ no_https (plain HTTP; TLS in test_https.py)
 
 
 def test_no_https_on_a_plain_http_site(site: Site) -> None:
