@@ -75,6 +75,52 @@ def test_it_gives_the_reason_in_english_on_request(capsys: pytest.CaptureFixture
     assert "应以 13–19 开头" in err
 
 
+def test_it_names_the_place_of_an_id_number_with_a_retired_address_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "id-number", "62210119700101123x")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "62210119700101123X"
+    assert "region_name: 甘肃省玉门市" in lines
+    assert "birth_date: 1970-01-01" in lines
+
+
+def test_it_refuses_an_id_number_whose_address_code_was_never_assigned(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "id-number", "629999199001011234")
+    assert (code, out) == (1, "")
+    assert err.strip() == "居民身份证号码前 6 位地址码“629999”不是任何时期的县级行政区划代码"
+    code, out, _ = run(capsys, "id-number", "629999199001011234", "--format", "json", "--lang", "en")
+    assert code == 1
+    assert json.loads(out) == {
+        "valid": False,
+        "kind": "id-number",
+        "code": "region",
+        "reason": "resident identity number: region code '629999' (positions 1-6) has never been an "
+        "administrative division code",
+    }
+
+
+def test_it_refuses_a_uscc_category_never_assigned(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "uscc", "94620100MA71ABCD0F", "--lang", "en")
+    assert code == 1
+    assert err.strip() == (
+        "unified social credit code: position 2 (category) '4' is not assigned under registration "
+        "authority '9'; it should be 1, 2, 3"
+    )
+
+
+def test_it_shows_the_authority_and_category_of_a_uscc(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "uscc", "N2620102MA71ABCD05")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "N2620102MA71ABCD05"
+    assert "registration_authority_name: 农业" in lines
+    assert "org_type_name: 村级集体经济组织" in lines
+
+
 def test_json_for_a_valid_value(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "domain", "shop.gansu-ec.com", "--format", "json")
     assert code == 0

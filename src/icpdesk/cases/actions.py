@@ -12,7 +12,6 @@ writes a case's state.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -40,6 +39,8 @@ from icpdesk.core.lifecycle import (
     TRANSITIONS,
     State,
     Transition,
+    TransitionError,
+    check_transition,
 )
 from icpdesk.core.periods import add_years
 from icpdesk.enterprises.models import Ban, Enterprise
@@ -138,14 +139,16 @@ def allowed_transitions(user: User | Any, application: Application) -> list[Tran
 
 
 def _check_state(application: Application, transition: Transition) -> None:
-    if application.state_enum not in transition.sources:
+    try:
+        check_transition(transition.name, application.state_enum)
+    except TransitionError:
         zh, en = STATE_LABELS[application.state_enum]
         raise InvalidTransition(
             f"案件当前状态为“{zh}”，不能执行“{transition.label_zh}”。",
             f"The case is {en.lower()} (state '{application.state}'); "
             f"'{transition.name}' is not possible now.",
             state=application.state,
-        )
+        ) from None
 
 
 def _begin(user: User, application: Application, name: str, expected_version: int | None) -> Transition:
@@ -208,13 +211,6 @@ def _after_commit(application: Application, transition: str, user: User | None) 
             sender=Application, application=application, transition=transition, actor=user
         )
     )
-
-
-@dataclass(frozen=True)
-class Result:
-    application: Application
-    message_zh: str
-    message_en: str
 
 
 # ----------------------------------------------------------------- creating

@@ -124,6 +124,7 @@ _TRADITIONAL = str.maketrans(
         "號": "号",
     }
 )
+_TRADITIONAL_CHARACTERS = frozenset(map(chr, _TRADITIONAL))
 
 # First two digits of an administrative division code (GB/T 2260); 71 is
 # Taiwan, 81/82 Hong Kong and Macao, 83 the residence permits of Hong Kong,
@@ -227,7 +228,8 @@ _USCC_AUTHORITIES: Mapping[str, tuple[str, Mapping[str, str]]] = MappingProxyTyp
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_CHARACTERS = frozenset(_USCC_ALPHABET)
 _DIGITS = frozenset("0123456789")
-_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−－﹣", "-"))
+_DASH_CHARACTERS = frozenset("‐‑‒–—―−－﹣")
+_DASHES = str.maketrans(dict.fromkeys(_DASH_CHARACTERS, "-"))
 # No one born before 1900 is alive to sign for an enterprise or hold a
 # security post; an earlier year is a typing mistake in the number.
 _ID_EARLIEST_BIRTH = datetime.date(1900, 1, 1)
@@ -297,7 +299,9 @@ def _fold(value: str) -> str:
     """Full-width forms to ASCII, dash variants to '-' (ASCII text is left as it is)."""
     if value.isascii():
         return value
-    return unicodedata.normalize("NFKC", value).translate(_DASHES)
+    text = unicodedata.normalize("NFKC", value)
+    # str.translate costs microseconds on any non-ASCII text: only when needed
+    return text if _DASH_CHARACTERS.isdisjoint(text) else text.translate(_DASHES)
 
 
 def _compact(value: str, drop: str = "-") -> str:
@@ -309,7 +313,8 @@ def _compact(value: str, drop: str = "-") -> str:
 
 
 def _is_digits(value: str) -> bool:
-    return bool(value) and all(ch in _DIGITS for ch in value)
+    """ASCII digits only (str.isdigit alone also takes other scripts' digits)."""
+    return value.isdigit() and value.isascii()
 
 
 def _length_error(kind: str, value: str, expected: str, expected_en: str, actual: int) -> IdentifierError:
@@ -541,7 +546,7 @@ def normalize_id_number(value: str, *, today: datetime.date | None = None) -> st
     if len(number) != 18:
         raise _length_error(kind, raw, "18", "18", len(number))
     body = number[:17]
-    if not (body.isdigit() and body.isascii()):
+    if not _is_digits(body):
         position, ch = next((i, ch) for i, ch in enumerate(body, 1) if ch not in _DIGITS)
         raise _fail(
             kind,
@@ -772,6 +777,11 @@ def _public_suffixes() -> PublicSuffixList:
     return PublicSuffixList(only_icann=True, accept_unknown=False)
 
 
+_LDH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+_PATH_START = re.compile(r"[/?#]")
+_NUMERIC_HOST = re.compile(r"[0-9.]+").fullmatch  # an IPv4 address, or digits no suffix has
+
+
 def _host_of(text: str) -> str:
     """The host part when a URL (or host:port/path) is given."""
     if "://" in text:
@@ -780,7 +790,7 @@ def _host_of(text: str) -> str:
         except ValueError:
             host = None
         return host or ""
-    host = re.split(r"[/?#]", text, maxsplit=1)[0]
+    host = _PATH_START.split(text, maxsplit=1)[0]
     host = host.rsplit("@", 1)[-1]
     if host.startswith("["):  # [IPv6]:port
         return host[1:].split("]", 1)[0]
@@ -795,9 +805,6 @@ def _is_ip_address(host: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-_LDH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def _check_label_length(raw: str, label: str) -> None:
@@ -832,13 +839,14 @@ def normalize_domain(value: str) -> DomainInfo:
     kind = "domain"
     raw = _text(kind, value)
     text = raw.strip()
-    # UTS 46 mapping first, so full-width letters and the ideographic full stop
-    # (。) become ASCII before the URL is taken apart.
-    mapped = unicodedata.normalize("NFKC", text).replace("。", ".").replace("｡", ".")
-    host = _host_of(mapped).strip().rstrip(".").lower()
+    if not text.isascii():
+        # UTS 46 mapping first, so full-width letters and the ideographic full
+        # stop (。) become ASCII before the URL is taken apart.
+        text = unicodedata.normalize("NFKC", text).replace("。", ".").replace("｡", ".")
+    host = _host_of(text).strip().rstrip(".").lower()
     if not host:
         raise _fail(kind, "format", raw, "中没有主机名", "contains no host name")
-    if _is_ip_address(host) or re.fullmatch(r"[0-9.]+", host):
+    if _NUMERIC_HOST(host) is not None or (":" in host and _is_ip_address(host)):
         raise _fail(
             kind,
             "ip_address",
@@ -856,20 +864,16 @@ def normalize_domain(value: str) -> DomainInfo:
                 f"第 {index} 个标签为空（连续的点或以点开头）",
                 f"label {index} is empty (consecutive dots or a leading dot)",
             )
-        if label.isascii():
-            bad = next((ch for ch in label if ch not in _LDH), None)
-            if bad is not None:
-                raise _fail(
-                    kind,
-                    "characters",
-                    raw,
-                    f"标签“{label}”含无效字符“{bad}”：只允许字母、数字和连字符",
-                    f"label '{label}' has the invalid character '{bad}'; only letters, digits and "
-                    "hyphens are allowed",
-                )
-            _check_label_length(raw, label)
-    if host.isascii():
-        _check_domain_length(raw, len(host))
+        if label.isascii() and not _LDH.issuperset(label):
+            bad = next(ch for ch in label if ch not in _LDH)
+            raise _fail(
+                kind,
+                "characters",
+                raw,
+                f"标签“{label}”含无效字符“{bad}”：只允许字母、数字和连字符",
+                f"label '{label}' has the invalid character '{bad}'; only letters, digits and "
+                "hyphens are allowed",
+            )
     try:
         if host.isascii() and all(_plain_ascii_label(label) for label in labels):
             # Letters, digits and inner hyphens only: already its own A-label
@@ -891,8 +895,10 @@ def normalize_domain(value: str) -> DomainInfo:
         _check_label_length(raw, label)
     _check_domain_length(raw, len(ascii_host))
     psl = _public_suffixes()
-    suffix = psl.publicsuffix(ascii_host)
-    if suffix is None:
+    registrable = psl.privatesuffix(ascii_host)
+    if registrable is not None:  # one label and the public suffix
+        return DomainInfo(ascii_host, unicode_host, registrable, registrable.partition(".")[2])
+    if psl.publicsuffix(ascii_host) is None:
         tld = unicode_host.rsplit(".", 1)[-1]
         raise _fail(
             kind,
@@ -901,16 +907,13 @@ def normalize_domain(value: str) -> DomainInfo:
             f"顶级域“{tld}”不在公共后缀列表中",
             f"the top-level domain '{tld}' is not in the public suffix list",
         )
-    registrable = psl.privatesuffix(ascii_host)
-    if registrable is None:
-        raise _fail(
-            kind,
-            "not_registrable",
-            raw,
-            f"“{unicode_host}”是公共后缀，不是可注册的域名",
-            f"'{unicode_host}' is a public suffix, not a registrable domain",
-        )
-    return DomainInfo(domain=ascii_host, unicode=unicode_host, registrable=registrable, suffix=suffix)
+    raise _fail(
+        kind,
+        "not_registrable",
+        raw,
+        f"“{unicode_host}”是公共后缀，不是可注册的域名",
+        f"'{unicode_host}' is a public suffix, not a registrable domain",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -919,7 +922,10 @@ def normalize_domain(value: str) -> DomainInfo:
 
 def _official_text(value: str) -> str:
     """Folded to half-width and simplified, whitespace removed."""
-    return "".join(ch for ch in _fold(value).translate(_TRADITIONAL) if not ch.isspace())
+    text = _fold(value)
+    if not _TRADITIONAL_CHARACTERS.isdisjoint(text):
+        text = text.translate(_TRADITIONAL)
+    return "".join(text.split())
 
 
 def _province_of(kind: str, raw: str, text: str) -> str:
@@ -991,10 +997,8 @@ def normalize_icp_filing(value: str) -> ICPFiling:
             f"'ICP备' should follow the province abbreviation, got '{rest[:4]}'",
         )
     rest = rest[4:]
-    digit_count = 0
-    while digit_count < len(rest) and rest[digit_count] in _DIGITS:
-        digit_count += 1
-    digits, rest = rest[:digit_count], rest[digit_count:]
+    digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
+    rest = rest[len(digits) :]
     if not digits:
         raise _fail(
             kind,
@@ -1069,10 +1073,8 @@ def normalize_license_number(value: str) -> LicenseNumber:
             f"'-' should follow '{category}', got '{text[3:4] or '(nothing)'}'",
         )
     rest = text[4:]
-    digit_count = 0
-    while digit_count < len(rest) and rest[digit_count] in _DIGITS:
-        digit_count += 1
-    digits, rest = rest[:digit_count], rest[digit_count:]
+    digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
+    rest = rest[len(digits) :]
     if len(digits) < 8:
         raise _fail(
             kind,
