@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from icpdesk.calendars.services import get_calendar
-from icpdesk.core.periods import add_months, add_years
+from icpdesk.core.periods import shift
 from icpdesk.core.rules import RulePack
 from icpdesk.lib.packs import current_pack
 
@@ -32,13 +32,7 @@ def due_after(start: date, value: int, unit: str) -> Due:
     if unit == "day":
         r = calendar.add_days(start, value, roll_forward=True)
         return Due(r.date, r.provisional, r.years_without_schedule)
-    if unit == "month":
-        end = add_months(start, value)
-    elif unit == "year":
-        end = add_years(start, value)
-    else:
-        raise ValueError(f"unknown unit {unit!r}")
-    r = calendar.next_working_day(end)
+    r = calendar.next_working_day(shift(start, value, unit))
     return Due(r.date, r.provisional, r.years_without_schedule)
 
 

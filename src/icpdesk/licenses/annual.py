@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from icpdesk.core.periods import day_in_year
 from icpdesk.core.rules import RulePack
-
-
-def _day(year: int, month_day: str) -> date:
-    month, day = (int(part) for part in month_day.split("-"))
-    return date(year, month, day)
 
 
 def window(pack: RulePack, year: int) -> tuple[date, date]:
     """The first and last day, in ``year``, of the window in which last year's report is filed."""
     opens, closes = pack.annual_report_window
-    return _day(year, opens), _day(year, closes)
+    return day_in_year(year, opens), day_in_year(year, closes)
 
 
 def first_due_on(pack: RulePack, issued_on: date) -> date:

@@ -45,7 +45,7 @@ from icpdesk.accounts.models import Mandate, Organisation, User
 from icpdesk.cases import access
 from icpdesk.cases.models import Application, SupplementNotice
 from icpdesk.core.lifecycle import QUEUE_ROLE, State
-from icpdesk.core.periods import add_months, add_years
+from icpdesk.core.periods import day_in_year, shift
 from icpdesk.core.rules import RulePack
 from icpdesk.lib.packs import current_pack
 from icpdesk.licenses.models import AnnualReport, ChangeFiling, License
@@ -114,27 +114,6 @@ def _range_q(column: str, ranges: Iterable[tuple[date, date]]) -> Q:
     return q
 
 
-def _day(year: int, month_day: str) -> date:
-    month, day = (int(part) for part in month_day.split("-"))
-    return date(year, month, day)
-
-
-def _before(day: date, value: int, unit: str) -> date:
-    if unit == "month":
-        return add_months(day, -value)
-    if unit == "year":
-        return add_years(day, -value)
-    return day - timedelta(days=value)
-
-
-def _after(day: date, value: int, unit: str) -> date:
-    if unit == "month":
-        return add_months(day, value)
-    if unit == "year":
-        return add_years(day, value)
-    return day + timedelta(days=value)
-
-
 # ------------------------------------------------------------------ owners
 
 
@@ -187,7 +166,7 @@ def _annual_duties(
         if due is None:
             continue
         year = due.year - 1
-        opens = _day(due.year, pack.annual_report_window[0])
+        opens = day_in_year(due.year, pack.annual_report_window[0])
         common: dict[str, Any] = {"owners": owners[row["holder_id"]], "link": _license_link(row["id"])}
         yield Duty(
             key=f"annual:{row['id']}:{year}:open",
@@ -216,7 +195,7 @@ def _renewal_duties(
     for row in rows:
         expires = row["expires_on"]
         common: dict[str, Any] = {"owners": owners[row["holder_id"]], "link": _license_link(row["id"])}
-        opens_on = _before(expires, opening.value, opening.unit)
+        opens_on = shift(expires, -opening.value, opening.unit)
         yield Duty(
             key=f"renewal:{row['id']}:{expires:%Y%m%d}:open",
             kind="renewal_open",
@@ -226,7 +205,7 @@ def _renewal_duties(
             fires=_fires("renewal_open", opens_on),
             **common,
         )
-        last_day = _before(expires, deadline.value, deadline.unit)
+        last_day = shift(expires, -deadline.value, deadline.unit)
         yield Duty(
             key=f"renewal:{row['id']}:{expires:%Y%m%d}",
             kind="renewal_deadline",
@@ -243,10 +222,10 @@ def _annual_query(start: date, end: date, pack: RulePack) -> Q:
     q = _range_q("annual_report_due_on", _due_ranges("annual_report", start, end))
     # The window of year y opens on opens(y); its licenses carry annual_report_due_on == closes(y).
     for year in range(start.year, end.year + 1):
-        opens = _day(year, pack.annual_report_window[0])
+        opens = day_in_year(year, pack.annual_report_window[0])
         fire_days = [opens - timedelta(days=o) for o in thresholds("annual_report_window")]
         if any(start <= d <= end for d in fire_days):
-            q |= Q(annual_report_due_on=_day(year, pack.annual_report_window[1]))
+            q |= Q(annual_report_due_on=day_in_year(year, pack.annual_report_window[1]))
     return q
 
 
@@ -262,7 +241,7 @@ def _renewal_query(start: date, end: date, pack: RulePack) -> Q:
         slack = timedelta(days=3 if limit.unit in ("month", "year") else 0)
         for low, high in _due_ranges(kind, start, end):
             ranges.append(
-                (_after(low, limit.value, limit.unit) - slack, _after(high, limit.value, limit.unit) + slack)
+                (shift(low, limit.value, limit.unit) - slack, shift(high, limit.value, limit.unit) + slack)
             )
     return _range_q("expires_on", ranges)
 
@@ -303,7 +282,7 @@ def _change_query(start: date, end: date, pack: RulePack) -> Q:
     q = Q(reviewed_on__range=(start, end))  # the "returned" reminder, on the day it was returned
     for low, high in _due_ranges("change_returned", start, end):
         q |= Q(
-            reviewed_on__range=(_before(low, limit.value, limit.unit), _before(high, limit.value, limit.unit))
+            reviewed_on__range=(shift(low, -limit.value, limit.unit), shift(high, -limit.value, limit.unit))
         )
     return q
 
@@ -355,7 +334,7 @@ def change_duties(start: date, end: date, pack: RulePack, filings: Any = None) -
     for row in rows:
         if row["reviewed_on"] is None:
             continue
-        due = _after(row["reviewed_on"], limit.value, limit.unit)
+        due = shift(row["reviewed_on"], limit.value, limit.unit)
         fires = {"returned": row["reviewed_on"], **_fires("change_returned", due)}
         yield Duty(
             key=f"change:{row['id']}",
@@ -473,7 +452,7 @@ def duties_of_user(user: User, start: date, end: date, pack: RulePack | None = N
         enterprises = access.visible_enterprises(user, Scope.ANNUAL_AND_CHANGES)
         licenses = License.objects.filter(holder__in=enterprises).filter(
             Q(annual_report_due_on__range=(start, end + timedelta(days=366)))
-            | Q(expires_on__range=(start, _after(end, 7, "month")))
+            | Q(expires_on__range=(start, shift(end, 7, "month")))
         )
         found.extend(license_duties(*far, pack, licenses=licenses))
         found.extend(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from icpdesk.cases.models import Application, AuditEvent
 from icpdesk.core.lifecycle import PENDING_STEP, STATE_LABELS, STEPS, TRANSITIONS, State
+from icpdesk.core.periods import shift
 from icpdesk.enterprises.models import LEGAL_FORMS, MODULES, Enterprise, SecurityStaff
 from icpdesk.paperwork.documents import Document
 
@@ -206,7 +207,7 @@ def build(
             "drill_rows": ["", "", ""],
             "today": zh_date(today),
             "today_iso": today.isoformat(),
-            "period_from": zh_date(_years_before(today, 2)),
+            "period_from": zh_date(shift(today, -2, "year")),
             "period_to": zh_date(today),
             "case_reference": application.reference if application else "",
             "license_type": application.license_type if application else "B25",
@@ -232,13 +233,6 @@ def _location_statement(regions: Sequence[str]) -> str:
         return "全部服务器位于中国大陆境内。"
     names = "、".join(REGION_NAMES.get(c, c) for c in codes)
     return f"服务器位于{names}（注意：位于中国大陆境外的服务器不符合许可条件）。"
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 # ------------------------------------------------------------------ weekly report
