@@ -211,18 +211,21 @@ def transitions_from(state: State) -> list[Transition]:
 
 
 class TransitionError(Exception):
-    """A transition that the workflow does not allow from the current state."""
+    """A transition that the workflow (a case's or a license's) does not allow from the current state."""
 
-    def __init__(self, name: str, state: State) -> None:
+    def __init__(self, name: str, state: str) -> None:
         self.name = name
-        self.state = state
-        super().__init__(f"transition {name!r} is not allowed from state {state.value!r}")
+        self.state = str(state)
+        super().__init__(f"transition {name!r} is not allowed from state {self.state!r}")
 
 
 def check_transition(name: str, state: State) -> Transition:
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise KeyError(name)
+    """The transition ``name`` if the table allows it from ``state``.
+
+    :class:`KeyError` for a name not in the table, :class:`TransitionError`
+    for a state it does not leave from.
+    """
+    transition = TRANSITIONS[name]
     if state not in transition.sources:
         raise TransitionError(name, state)
     return transition

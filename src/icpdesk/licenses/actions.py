@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -19,8 +19,10 @@ from django.utils import timezone
 from icpdesk.accounts.choices import Role, Scope
 from icpdesk.calendars.deadlines import due_for
 from icpdesk.cases import access
+from icpdesk.core import license_lifecycle as lifecycle
 from icpdesk.core.identifiers import IdentifierError, normalize_domain
-from icpdesk.core.periods import add_months, add_years
+from icpdesk.core.license_lifecycle import LicenseTransition, TransitionError
+from icpdesk.core.periods import shift
 from icpdesk.core.rules import Limit, RulePack
 from icpdesk.lib.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, PreconditionFailed
 from icpdesk.lib.packs import current_pack
@@ -32,38 +34,15 @@ if TYPE_CHECKING:
     from icpdesk.accounts.models import User
     from icpdesk.cases.models import Application
 
-STATE_LABELS: dict[str, tuple[str, str]] = {
-    "valid": ("有效", "valid"),
-    "lapsed": ("失效（未年报）", "lapsed (annual report missed)"),
-    "suspended": ("暂停", "suspended"),
-    "revoked": ("吊销", "revoked"),
-    "cancelled": ("注销", "cancelled"),
-    "expired": ("过期", "expired"),
-}
+# The table is the core's; these views of it are what the pages and the public lookup show.
+STATE_LABELS: dict[str, tuple[str, str]] = lifecycle.labels(
+    {state.value: f"license.state.{state.value}" for state in lifecycle.LicenseState}
+)
+STATE_CHANGES: dict[str, LicenseTransition] = lifecycle.TRANSITIONS
+ACTION_LABELS: dict[str, tuple[str, str]] = lifecycle.labels(
+    {name: transition.label for name, transition in lifecycle.TRANSITIONS.items()}
+)
 REPORT_SECTIONS = ("operations", "security", "complaints")
-ENDED_STATES = frozenset({"lapsed", "revoked", "cancelled", "expired"})
-
-
-@dataclass(frozen=True, slots=True)
-class StateChange:
-    name: str
-    sources: frozenset[str]
-    target: str
-    actor: str  # "system", "owner" or a regulator role
-    reason_required: bool = True
-
-
-STATE_CHANGES: dict[str, StateChange] = {
-    change.name: change
-    for change in (
-        StateChange("lapse", frozenset({"valid"}), "lapsed", "system"),
-        StateChange("expire", frozenset({"valid", "suspended"}), "expired", "system", reason_required=False),
-        StateChange("suspend", frozenset({"valid"}), "suspended", Role.APPROVER),
-        StateChange("reinstate", frozenset({"suspended"}), "valid", Role.APPROVER),
-        StateChange("revoke", frozenset({"valid", "suspended", "lapsed"}), "revoked", Role.APPROVER),
-        StateChange("cancel", frozenset({"valid", "suspended", "lapsed"}), "cancelled", "owner"),
-    )
-}
 
 
 def _today(today: date | None) -> date:
@@ -71,8 +50,15 @@ def _today(today: date | None) -> date:
 
 
 def state_label(state: str, lang: str = "zh-hans") -> str:
-    zh, en = STATE_LABELS.get(state, (state, state))
-    return en if lang.startswith("en") else zh
+    return lifecycle.state_label(state, lang)
+
+
+def _refused(code: str, state: str, transition: str | None = None) -> InvalidTransition:
+    return InvalidTransition(
+        lifecycle.refusal(code, state, "zh-hans", transition),
+        lifecycle.refusal(code, state, "en", transition),
+        state=state,
+    )
 
 
 def _not_found() -> NotFound:
@@ -130,29 +116,23 @@ def _event(
     )
 
 
-def _authorise_change(user: User | None, license_: License, change: StateChange) -> None:
-    if change.actor == "system":
-        if user is None:
+def _authorise_change(user: User | None, license_: License, change: LicenseTransition) -> None:
+    """Who may take ``change`` is the table's; an actor it does not name is refused."""
+    if user is None:
+        if lifecycle.may_take(change, system=True):
             return
-        # A regulator's reviewer or approver may record a system transition by hand.
-        if not _sees(user, license_):
-            raise _not_found()
-        if not (
-            access.has_regulator_role(user, Role.APPROVER, license_.province_code)
-            or access.has_regulator_role(user, Role.REVIEWER, license_.province_code)
-        ):
-            raise Forbidden("您无权变更该许可证的状态。", "You may not change this license's state.")
-        return
-    if user is None or not _sees(user, license_):
         raise _not_found()
-    if change.actor == "owner":
-        if not access.is_enterprise_owner(user, license_.holder):
+    if not _sees(user, license_):
+        raise _not_found()
+    if change.actor == lifecycle.OWNER:
+        if not lifecycle.may_take(change, owner=access.is_enterprise_owner(user, license_.holder)):
             raise Forbidden(
                 "只有持证企业的负责人可以注销许可证。",
                 "Only the holder enterprise's owner may cancel the license.",
             )
         return
-    if not access.has_regulator_role(user, change.actor, license_.province_code):
+    roles = [role for role in change.roles if access.has_regulator_role(user, role, license_.province_code)]
+    if not lifecycle.may_take(change, roles=roles):
         raise Forbidden("您无权变更该许可证的状态。", "You may not change this license's state.")
 
 
@@ -161,19 +141,17 @@ def change_state(
     user: User | None, license_: License, name: str, *, reason: str = "", today: date | None = None
 ) -> License:
     """Move the license along the state change ``name`` with its reason on the history."""
-    change = STATE_CHANGES[name]
+    change = lifecycle.TRANSITIONS[name]
     today = _today(today)
     _authorise_change(user, license_, change)
     reason = (reason or "").strip()
     if change.reason_required and not reason:
         raise InvalidInput("请填写理由。", "Give a reason.", field="reason")
     locked = _lock(license_)
-    if locked.state not in change.sources:
-        raise InvalidTransition(
-            f"许可证当前为“{state_label(locked.state)}”，不能{ACTION_LABELS[name][0]}。",
-            f"The license is {state_label(locked.state, 'en')}; it cannot be {ACTION_LABELS[name][1]}.",
-            state=locked.state,
-        )
+    try:
+        lifecycle.check_transition(name, locked.state)
+    except TransitionError:
+        raise _refused("license.refused.transition", locked.state, name) from None
     if name == "expire" and not locked.expires_on < today:
         raise PreconditionFailed(
             f"许可证有效期至 {locked.expires_on:%Y-%m-%d}，尚未到期。",
@@ -186,16 +164,6 @@ def change_state(
     license_.state, license_.state_changed_on = locked.state, today
     _event(license_, user, name, today, reason=reason, from_state=from_state, to_state=change.target)
     return license_
-
-
-ACTION_LABELS: dict[str, tuple[str, str]] = {
-    "lapse": ("使其失效", "lapsed"),
-    "expire": ("到期", "expired"),
-    "suspend": ("暂停", "suspended"),
-    "reinstate": ("恢复", "reinstated"),
-    "revoke": ("吊销", "revoked"),
-    "cancel": ("注销", "cancelled"),
-}
 
 
 def lapse_license(user: User | None, license_: License, *, reason: str, today: date | None = None) -> License:
@@ -229,7 +197,7 @@ def mark_bad_record(license_: License, *, reason: str, today: date | None = None
     """Put the holder on the bad-record list (national pack); False when it already is."""
     today = _today(today)
     locked = _lock(license_)
-    if locked.bad_record or locked.state != "valid":
+    if locked.bad_record or not lifecycle.allows("bad_record", locked.state):
         return False
     locked.bad_record = True
     locked.save(update_fields=["bad_record"])
@@ -288,12 +256,8 @@ def _report_for(license_: License, year: int, today: date) -> AnnualReport:
 
 
 def _check_reportable(license_: License) -> None:
-    if license_.state != "valid":
-        raise InvalidTransition(
-            f"许可证当前为“{state_label(license_.state)}”，不能报送年报。",
-            f"The license is {state_label(license_.state, 'en')}; it cannot file an annual report.",
-            state=license_.state,
-        )
+    if not lifecycle.allows("annual_report", license_.state):
+        raise _refused("license.refused.annual_report", license_.state)
 
 
 @transaction.atomic
@@ -410,12 +374,8 @@ def file_change(
             "变更日期不能晚于今天。", "The change cannot have happened after today.", field="happened_on"
         )
     locked = _lock(license_)
-    if locked.state not in {"valid", "suspended"}:
-        raise InvalidTransition(
-            f"许可证当前为“{state_label(locked.state)}”，不能办理变更。",
-            f"The license is {state_label(locked.state, 'en')}; changes cannot be filed.",
-            state=locked.state,
-        )
+    if not lifecycle.allows("change_filing", locked.state):
+        raise _refused("license.refused.change_filing", locked.state)
     cleaned = _clean_after(kind, after)
     before = current_value(locked, kind)
     if cleaned == before:
@@ -554,13 +514,7 @@ def return_change(
 
 
 def _before(day: date, limit: Limit) -> date:
-    if limit.unit == "month":
-        return add_months(day, -limit.value)
-    if limit.unit == "year":
-        return add_years(day, -limit.value)
-    if limit.unit == "day":
-        return day - timedelta(days=limit.value)
-    raise ValueError(f"unit {limit.unit!r} cannot count back from an expiry date")
+    return shift(day, -limit.value, limit.unit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,12 +547,8 @@ def start_renewal(user: User, license_: License, *, today: date | None = None) -
     if not access.is_applicant_side(user, license_.holder, Scope.PREPARE):
         raise Forbidden("您无权为该企业申请续期。", "You may not apply for this enterprise's renewal.")
     locked = _lock(license_)
-    if locked.state != "valid":
-        raise InvalidTransition(
-            f"许可证当前为“{state_label(locked.state)}”，不能续期。",
-            f"The license is {state_label(locked.state, 'en')}; it cannot be renewed.",
-            state=locked.state,
-        )
+    if not lifecycle.allows("renewal", locked.state):
+        raise _refused("license.refused.renewal", locked.state)
     window = renewal_window(locked)
     if today < window.opens_on:
         raise PreconditionFailed(

@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from icpdesk.accounts.choices import Scope
 from icpdesk.cases import access
 from icpdesk.cases.models import Application
-from icpdesk.core.periods import add_years
+from icpdesk.core import license_lifecycle as lifecycle
+from icpdesk.core.periods import shift
 from icpdesk.lib.packs import current_pack
 from icpdesk.licenses import annual
 from icpdesk.licenses.models import License, LicenseEvent, LicenseNumberCounter
@@ -51,7 +52,7 @@ def next_license_number(abbreviation: str, category: str, year: int) -> str:
 # A renewal case renews the license it was opened for while that license is
 # valid, or expired during the case; one revoked, cancelled or lapsed in the
 # meantime is not revived: the case then issues a new license.
-RENEWABLE_STATES = frozenset({"valid", "expired"})
+RENEWABLE_STATES = lifecycle.TRANSITIONS["renew"].sources
 
 
 def create_license(application: Application, issued_on: date) -> License:
@@ -82,7 +83,8 @@ def create_license(application: Application, issued_on: date) -> License:
         security_manager=staff.name if staff else "",
         service_scope=license_type.name_zh if license_type else "",
         issued_on=issued_on,
-        expires_on=add_years(issued_on, validity.value),
+        expires_on=shift(issued_on, validity.value, validity.unit),
+        state=lifecycle.INITIAL_STATE.value,
         state_changed_on=issued_on,
         annual_report_due_on=annual.first_due_on(pack, issued_on),
     )
@@ -91,7 +93,7 @@ def create_license(application: Application, issued_on: date) -> License:
         on=issued_on,
         actor=None,
         action="issue",
-        to_state="valid",
+        to_state=lifecycle.INITIAL_STATE.value,
         reason=f"依申请 {application.reference} 颁发 / issued on case {application.reference}",
         changes=recorded_facts(license_),
     )
@@ -102,26 +104,27 @@ def renew_license(license_: License, application: Application, renewed_on: date)
     """Keep the number and extend the validity by the pack's period: from the old
     expiry when renewed before it, else from the renewal (an expired license is
     valid again). Must run inside the issuing transaction, on a locked row."""
+    renewal = lifecycle.check_transition("renew", license_.state)
     validity = current_pack().limit("license_validity")
     start = license_.expires_on if license_.expires_on >= renewed_on else renewed_on
     before = {"expires_on": license_.expires_on.isoformat(), "state": license_.state}
     from_state = license_.state
-    license_.expires_on = add_years(start, validity.value)
+    license_.expires_on = shift(start, validity.value, validity.unit)
     fields = ["expires_on"]
-    if license_.state != "valid":
-        license_.state = "valid"
+    if license_.state != renewal.target:
+        license_.state = renewal.target.value
         license_.state_changed_on = renewed_on
         fields += ["state", "state_changed_on"]
     license_.save(update_fields=fields)
     until = f"{license_.expires_on:%Y-%m-%d}"
-    after = {"expires_on": license_.expires_on.isoformat(), "state": "valid"}
+    after = {"expires_on": license_.expires_on.isoformat(), "state": renewal.target.value}
     LicenseEvent.objects.create(
         license=license_,
         on=renewed_on,
         actor=None,
         action="renew",
         from_state=from_state,
-        to_state="valid",
+        to_state=renewal.target.value,
         reason=(
             f"依续期申请 {application.reference} 续期，有效期至 {until} / "
             f"renewed on case {application.reference} until {until}"

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from icpdesk.accounts.models import Mandate, Organisation
+from icpdesk.core import license_lifecycle as lifecycle
 from icpdesk.core.rules import RulePack
 from icpdesk.lib.errors import ActionError
 from icpdesk.lib.packs import current_pack
@@ -128,7 +129,12 @@ def apply_due_transitions(today: date, pack: RulePack | None = None) -> dict[str
     pack = pack or current_pack()
     counts = Counts()
     consequence = annual.missed_consequence(pack)
-    overdue = License.objects.filter(state="valid", annual_report_due_on__lt=today)
+    # The states the table lets the consequence act on: a lapse, or a place on the bad-record list.
+    if consequence == "lapse":
+        states = lifecycle.TRANSITIONS["lapse"].sources
+    else:
+        states = lifecycle.ACTIVITIES["bad_record"]
+    overdue = License.objects.filter(state__in=sorted(states), annual_report_due_on__lt=today)
     if consequence == "bad_record":
         overdue = overdue.filter(bad_record=False)
     for license_ in _batches(overdue):
@@ -147,7 +153,9 @@ def apply_due_transitions(today: date, pack: RulePack | None = None) -> dict[str
         # Keyed by license, consequence and report year: a re-run tells nobody twice.
         key = f"license:{license_.pk}:{consequence}:{license_.annual_report_due_on}"
         counts.notified += tell_holder(license_, subject_zh, body_zh, subject_en, body_en, key=key)
-    ended = License.objects.filter(state__in=("valid", "suspended"), expires_on__lt=today)
+    ended = License.objects.filter(
+        state__in=sorted(lifecycle.TRANSITIONS["expire"].sources), expires_on__lt=today
+    )
     for license_ in _batches(ended):
         try:
             actions.expire_license(license_, today=today)
