@@ -4,6 +4,8 @@
 material (the type comes from the content, never the name). The other
 checks run in the background (``materials.tasks``) and produce flags: dicts
 with ``code``, ``message_zh``, ``message_en`` and the measured ``values``.
+Here are the reading of files and images; what a flag is, and when it
+fires, is decided in :mod:`icpdesk.core.material_rules`.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from icpdesk.core.identifiers import IdentifierError, normalize_domain, normalize_uscc
-from icpdesk.core.periods import add_months
+from icpdesk.core import material_rules as rules
+from icpdesk.core.material_rules import FACT_LABELS, REGION_LABELS, Stated
 from icpdesk.lib.errors import InvalidInput
 
 PDF = "application/pdf"
@@ -28,6 +30,18 @@ PNG = "image/png"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 FIELD = "file"
+
+__all__ = [
+    "FACT_LABELS",
+    "REGION_LABELS",
+    "Inspected",
+    "Stated",
+    "consistency_flags",
+    "date_flags",
+    "inspect_upload",
+    "legibility_flags",
+    "sniff",
+]
 
 
 @dataclass(frozen=True)
@@ -167,10 +181,6 @@ def _bomb(name: str, width: int, height: int) -> InvalidInput:
 # ------------------------------------------------------------------ 清: legibility
 
 
-def _flag(code: str, zh: str, en: str, **values: Any) -> dict[str, Any]:
-    return {"code": code, "message_zh": zh, "message_en": en, "values": values}
-
-
 def legibility_flags(data: bytes, content_type: str) -> list[dict[str, Any]]:
     """Flags for every image or PDF page whose short side is under the threshold."""
     minimum = int(settings.LEGIBILITY_MIN_SHORT_SIDE_PX)
@@ -179,17 +189,8 @@ def legibility_flags(data: bytes, content_type: str) -> list[dict[str, Any]]:
 
         with Image.open(io.BytesIO(data)) as image:
             short = min(image.size)
-        if short < minimum:
-            return [
-                _flag(
-                    "illegible",
-                    f"可能不清晰：图片短边 {short} 像素，低于 {minimum} 像素。",
-                    f"May be illegible: the image's short side is {short} px, under {minimum} px.",
-                    short_side_px=short,
-                    minimum_px=minimum,
-                )
-            ]
-        return []
+        flag = rules.illegible_image(short, minimum)
+        return [flag.as_dict()] if flag else []
     if content_type == PDF:
         import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
@@ -203,182 +204,25 @@ def legibility_flags(data: bytes, content_type: str) -> list[dict[str, Any]]:
                 short = min(bitmap.width, bitmap.height)
                 bitmap.close()
                 page.close()
-                if short < minimum:
-                    flags.append(
-                        _flag(
-                            "illegible",
-                            f"可能不清晰：第 {index + 1} 页按 {dpi} DPI 渲染后短边 {short} 像素，"
-                            f"低于 {minimum} 像素。",
-                            f"May be illegible: page {index + 1} rendered at {dpi} DPI has a short side "
-                            f"of {short} px, under {minimum} px.",
-                            page=index + 1,
-                            short_side_px=short,
-                            minimum_px=minimum,
-                            dpi=dpi,
-                        )
-                    )
+                flag = rules.illegible_page(index + 1, short, minimum, dpi)
+                if flag:
+                    flags.append(flag.as_dict())
         finally:
             document.close()
         return flags
     return []
 
 
-# ------------------------------------------------------------------ 准: consistency
+# ------------------------------------------------------------------ 准 and dates
 
-MAINLAND_EXCLUDED = {"CN-HK", "CN-MO", "CN-TW"}
-
-FACT_LABELS = {
-    "company_name": ("企业名称", "company name"),
-    "credit_code": ("统一社会信用代码", "credit code"),
-    "domain": ("域名", "domain"),
-    "server_address": ("服务器地址", "server address"),
-    "server_region": ("服务器所在地区", "server region"),
-    "person_name": ("人员姓名", "person's name"),
-    "valid_from": ("有效期起", "valid from"),
-    "valid_until": ("有效期至", "valid until"),
-    "period_end": ("所覆盖的最后日期", "last date covered"),
-}
-
-REGION_LABELS = {
-    "CN-GS": ("甘肃省", "Gansu"),
-    "CN": ("中国大陆其他省份", "elsewhere in mainland China"),
-    "CN-HK": ("香港", "Hong Kong"),
-    "CN-MO": ("澳门", "Macao"),
-    "CN-TW": ("台湾", "Taiwan"),
-    "ABROAD": ("境外", "abroad"),
-}
-
-# Materials whose person is the security manager (one person across them).
-STAFF_MATERIALS = ("security_id", "security_certificate", "security_insurance")
-
-
-def is_mainland(region: str) -> bool:
-    region = region.strip().upper()
-    return (region == "CN" or region.startswith("CN-")) and region not in MAINLAND_EXCLUDED
-
-
-def _norm(key: str, value: str) -> str:
-    value = " ".join(str(value).split())
-    if key == "credit_code":
-        try:
-            return normalize_uscc(value)
-        except IdentifierError:
-            return value.upper()
-    if key == "domain":
-        try:
-            return normalize_domain(value).domain
-        except IdentifierError:
-            return value.lower()
-    if key == "server_region":
-        return value.upper()
-    return value.casefold().replace(" ", "")
-
-
-def _shown(key: str, value: str) -> tuple[str, str]:
-    if key == "server_region":
-        zh, en = REGION_LABELS.get(value.upper(), (value, value))
-        return zh, en
-    return value, value
-
-
-@dataclass(frozen=True)
-class Stated:
-    """The latest stated facts of one material of the case."""
-
-    material_id: str
-    name_zh: str
-    name_en: str
-    facts: Mapping[str, str]
+# The rules themselves are the core's (icpdesk.core.material_rules); these store their flags as dicts.
 
 
 def consistency_flags(
     me: Stated, others: Iterable[Stated], profile: Mapping[str, str]
 ) -> list[dict[str, Any]]:
     """Mismatches of ``me``'s stated facts with the enterprise profile and the other materials."""
-    flags: list[dict[str, Any]] = []
-    facts = {k: str(v).strip() for k, v in me.facts.items() if v and str(v).strip()}
-    others = list(others)
-
-    for key in ("company_name", "credit_code", "domain"):
-        value = facts.get(key)
-        expected = (profile.get(key) or "").strip()
-        if not value or not expected or _norm(key, value) == _norm(key, expected):
-            continue
-        zh_label, en_label = FACT_LABELS[key]
-        code = {
-            ("domain_certificate", "domain"): "domain_mismatch",
-            ("business_license", "credit_code"): "license_credit_code_mismatch",
-            ("security_insurance", "company_name"): "insurance_employer_mismatch",
-        }.get((me.material_id, key), f"{key}_mismatch")
-        if code == "insurance_employer_mismatch":
-            zh = f"社保缴费单位“{value}”与申请企业“{expected}”不一致（兼职或他人社保？）。"
-            en = f"The insurance was paid by '{value}', not by the applicant '{expected}'."
-        else:
-            zh = f"{zh_label}“{value}”与企业档案中的“{expected}”不一致。"
-            en = f"The {en_label} '{value}' differs from the enterprise profile's '{expected}'."
-        flags.append(_flag(code, zh, en, field=key, stated=value, expected=expected, source="profile"))
-
-    region = facts.get("server_region")
-    if region and not is_mainland(region):
-        zh_r, en_r = _shown("server_region", region)
-        flags.append(
-            _flag(
-                "region_not_mainland",
-                f"服务器所在地区为“{zh_r}”，不在中国大陆境内（港澳台及境外不符合要求）。",
-                f"The server region is {en_r}, not mainland China "
-                "(Hong Kong, Macao, Taiwan and abroad do not count).",
-                field="server_region",
-                stated=region,
-            )
-        )
-
-    # Across materials: two server locations, two security managers, and the
-    # identity facts where the profile has nothing to compare with.
-    cross = ["server_address", "server_region"]
-    cross += [k for k in ("company_name", "credit_code", "domain") if not (profile.get(k) or "").strip()]
-    for other in others:
-        if other.material_id == me.material_id:
-            continue
-        keys = list(cross)
-        if me.material_id in STAFF_MATERIALS and other.material_id in STAFF_MATERIALS:
-            keys.append("person_name")
-        for key in keys:
-            mine = facts.get(key)
-            theirs = str(other.facts.get(key) or "").strip()
-            if not mine or not theirs or _norm(key, mine) == _norm(key, theirs):
-                continue
-            zh_label, en_label = FACT_LABELS[key]
-            mine_zh, mine_en = _shown(key, mine)
-            theirs_zh, theirs_en = _shown(key, theirs)
-            code = {
-                "server_address": "server_location_conflict",
-                "server_region": "server_location_conflict",
-                "person_name": "person_conflict",
-            }.get(key, f"{key}_conflict")
-            flags.append(
-                _flag(
-                    code,
-                    f"{zh_label}“{mine_zh}”与{other.name_zh}中的“{theirs_zh}”不一致。",
-                    f"The {en_label} '{mine_en}' differs from '{theirs_en}' in the {other.name_en}.",
-                    field=key,
-                    stated=mine,
-                    other_material=other.material_id,
-                    other_value=theirs,
-                )
-            )
-    return flags
-
-
-# ------------------------------------------------------------------ dates
-
-
-def parse_date(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
+    return [flag.as_dict() for flag in rules.consistency_flags(me, others, profile)]
 
 
 def date_flags(
@@ -390,66 +234,7 @@ def date_flags(
     decision_date: date,
 ) -> list[dict[str, Any]]:
     """Validity periods that end too early, statements too old, insurance not covering last month."""
-    flags: list[dict[str, Any]] = []
-    until = parse_date(facts.get("valid_until"))
-    if until is not None:
-        if until < filing_date:
-            flags.append(
-                _flag(
-                    "expired_by_filing",
-                    f"有效期至 {until:%Y-%m-%d}，申报日（{filing_date:%Y-%m-%d}）时已过期。",
-                    f"Valid until {until:%Y-%m-%d}: expired by the filing date ({filing_date:%Y-%m-%d}).",
-                    valid_until=until.isoformat(),
-                    filing_date=filing_date.isoformat(),
-                )
-            )
-        elif until < decision_date:
-            flags.append(
-                _flag(
-                    "expires_before_decision",
-                    f"有效期至 {until:%Y-%m-%d}，早于预计审批决定日 {decision_date:%Y-%m-%d}。",
-                    f"Valid until {until:%Y-%m-%d}, before the expected decision date "
-                    f"{decision_date:%Y-%m-%d}.",
-                    valid_until=until.isoformat(),
-                    decision_date=decision_date.isoformat(),
-                )
-            )
-    period_end = parse_date(facts.get("period_end"))
-    max_age = validity.get("max_age_months")
-    if max_age is not None:
-        if period_end is None:
-            flags.append(
-                _flag(
-                    "period_unknown",
-                    "未填写流水所覆盖的最后日期，无法判断是否过旧。",
-                    "The last date covered is not stated; the age cannot be checked.",
-                )
-            )
-        elif add_months(period_end, int(max_age)) < today:
-            flags.append(
-                _flag(
-                    "statements_too_old",
-                    f"流水截至 {period_end:%Y-%m-%d}，已超过 {max_age} 个月（今天 {today:%Y-%m-%d}）。",
-                    f"The statements end on {period_end:%Y-%m-%d}, more than {max_age} months ago.",
-                    period_end=period_end.isoformat(),
-                    max_age_months=int(max_age),
-                )
-            )
-    recent = validity.get("covers_recent_months")
-    if recent is not None:
-        # The most recent full month before today must be covered.
-        first_of_month = today.replace(day=1)
-        needed = add_months(first_of_month, -int(recent))
-        if period_end is None or (period_end.year, period_end.month) < (needed.year, needed.month):
-            shown = f"{period_end:%Y-%m}" if period_end else "?"
-            flags.append(
-                _flag(
-                    "insurance_not_recent",
-                    f"社保缴费记录截至 {shown}，未覆盖最近一个月（{needed:%Y-%m}）。",
-                    f"The insurance record ends in {shown} and does not cover the most recent month "
-                    f"({needed:%Y-%m}).",
-                    period_end=period_end.isoformat() if period_end else None,
-                    needed_month=f"{needed:%Y-%m}",
-                )
-            )
-    return flags
+    found = rules.date_flags(
+        facts, validity, today=today, filing_date=filing_date, decision_date=decision_date
+    )
+    return [flag.as_dict() for flag in found]
