@@ -229,9 +229,15 @@ class TooManyRedirects(Exception):
     pass
 
 
-def _prepare(method: str, target: Target, headers: Mapping[str, str], content: bytes | None) -> httpx.Request:
+def _prepare(
+    client: httpx.Client | httpx.AsyncClient,
+    method: str,
+    target: Target,
+    headers: Mapping[str, str],
+    content: bytes | None,
+) -> httpx.Request:
     merged = {**headers, "Host": target.host_header}
-    return httpx.Request(
+    return client.build_request(
         method, target.pinned_url, headers=merged, content=content, extensions=target.extensions()
     )
 
@@ -260,7 +266,7 @@ def fetch(
     hops: list[str] = []
     while True:
         target = check_url(current)
-        request = _prepare(method, target, headers or {}, content)
+        request = _prepare(client, method, target, headers or {}, content)
         response = client.send(request, stream=True)
         try:
             nxt = redirect_target(current, response.status_code, response.headers)
@@ -293,7 +299,7 @@ async def afetch(
     hops: list[str] = []
     while True:
         target = await asyncio.to_thread(check_url, current)
-        request = _prepare(method, target, headers or {}, content)
+        request = _prepare(client, method, target, headers or {}, content)
         response = await client.send(request, stream=True)
         try:
             nxt = redirect_target(current, response.status_code, response.headers)
