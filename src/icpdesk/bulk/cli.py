@@ -9,10 +9,10 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from icpdesk.accounts.choices import OrgKind
-from icpdesk.accounts.models import Organisation
+if TYPE_CHECKING:
+    from icpdesk.accounts.models import Organisation
 
 
 class UsageError(Exception):
@@ -20,6 +20,9 @@ class UsageError(Exception):
 
 
 def find_agency(value: str) -> Organisation:
+    from icpdesk.accounts.choices import OrgKind
+    from icpdesk.accounts.models import Organisation
+
     agencies = Organisation.objects.filter(kind=OrgKind.AGENCY)
     text = value.strip()
     if text.isdigit():

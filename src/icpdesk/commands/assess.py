@@ -73,6 +73,9 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="exit 1 when a verdict is not_eligible (for scripts)",
     )
+    parser.add_argument(
+        "--agency", metavar="NAME|ID", help="assess every client of this agency from the stored profiles"
+    )
     parser.set_defaults(func=handler, _parser=parser)
 
 
@@ -86,6 +89,10 @@ def _iso_date(value: str) -> date:
 
 
 def handler(args: argparse.Namespace) -> int:
+    if getattr(args, "agency", None):
+        from icpdesk.bulk.cli import bulk_assess_command
+
+        return bulk_assess_command(args)
     parser: argparse.ArgumentParser = args._parser
     if (args.profile is None) == (args.batch is None):
         parser.error("give either PROFILE.json or --batch PROFILES.jsonl")
