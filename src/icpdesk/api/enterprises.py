@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
@@ -9,15 +10,16 @@ from django.http import HttpRequest
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
-from icpdesk.accounts.choices import Role, Scope
 from icpdesk.api.auth import current_user
 from icpdesk.api.errors import request_lang
 from icpdesk.api.schemas import MAX_ID, AssessmentOut, EnterpriseOut, EnterprisePage, ErrorOut
 from icpdesk.cases import access
+from icpdesk.changes.display import action_label, field_changes
+from icpdesk.changes.models import ChangeRecord
 from icpdesk.core.identifiers import mask_id_number, mask_mobile
+from icpdesk.enterprises import services as enterprise_services
 from icpdesk.enterprises.models import EligibilityAssessment, Enterprise
-from icpdesk.enterprises.services import assess_enterprise
-from icpdesk.lib.errors import Forbidden, NotFound
+from icpdesk.lib.errors import NotFound
 
 router = Router(tags=["enterprises"])
 
@@ -129,9 +131,6 @@ def _assessment(a: EligibilityAssessment) -> dict[str, Any]:
     }
 
 
-REGULATOR_ROLES = (Role.REVIEWER, Role.INSPECTOR, Role.APPROVER, Role.ADMIN)
-
-
 @router.post(
     "/enterprises/{enterprise_id}/eligibility",
     response={201: AssessmentOut, **ERRORS},
@@ -140,16 +139,7 @@ REGULATOR_ROLES = (Role.REVIEWER, Role.INSPECTOR, Role.APPROVER, Role.ADMIN)
 def run_assessment(request: HttpRequest, enterprise_id: int) -> tuple[int, dict[str, Any]]:
     user = current_user(request)
     enterprise = load_enterprise(request, enterprise_id)
-    may_assess = access.is_applicant_side(user, enterprise, Scope.PREPARE) or any(
-        access.has_regulator_role(user, role, enterprise.province_code) for role in REGULATOR_ROLES
-    )
-    if not may_assess:
-        raise Forbidden(
-            "您无权为该企业进行资格评估：需要企业本身、持有准备材料委托的代办机构或本省通信管理局。",
-            "You may not assess this enterprise: the enterprise itself, an agency with a mandate "
-            "to prepare, or the provincial administration must do it.",
-        )
-    assessment = assess_enterprise(enterprise, user=user, lang=request_lang(request))
+    assessment = enterprise_services.run_assessment(user, enterprise, lang=request_lang(request))
     return 201, _assessment(assessment)
 
 
@@ -164,3 +154,78 @@ def latest_assessment(request: HttpRequest, enterprise_id: int) -> dict[str, Any
     if assessment is None:
         raise NotFound("该企业尚未进行资格评估。", "The enterprise has not been assessed yet.")
     return _assessment(assessment)
+
+
+# ------------------------------------------------------------------ changes
+
+
+class ChangeFilters(Schema):
+    limit: int = NinjaField(50, ge=1, le=200)
+    offset: int = NinjaField(0, ge=0, le=10**9)
+
+
+class FieldChangeOut(Schema):
+    field: str
+    label: str
+    before: Any = None
+    after: Any = None
+
+
+class ChangeOut(Schema):
+    id: int
+    at: datetime
+    actor: str
+    request_id: str
+    action: str
+    action_label: str
+    object_type: str | None
+    object_id: int | None
+    object_label: str
+    changes: list[FieldChangeOut]
+
+
+class ChangePage(Schema):
+    total: int
+    limit: int
+    offset: int
+    items: list[ChangeOut]
+
+
+def _change(record: ChangeRecord) -> dict[str, Any]:
+    return {
+        "id": record.pk,
+        "at": record.at,
+        "actor": record.actor_name,
+        "request_id": record.request_id,
+        "action": record.action,
+        "action_label": action_label(record.action),
+        "object_type": record.content_type.model if record.content_type_id else None,
+        "object_id": record.object_id,
+        "object_label": record.object_label,
+        "changes": [
+            {"field": c.name, "label": c.label, "before": c.before, "after": c.after}
+            for c in field_changes(record)
+        ],
+    }
+
+
+@router.get(
+    "/enterprises/{enterprise_id}/changes",
+    response={200: ChangePage, **ERRORS},
+    summary="The enterprise's change records, newest first",
+    description="Who changed what and when, with the request id; ID numbers, mobiles and secrets "
+    "are masked as they were recorded.",
+)
+def list_changes(request: HttpRequest, enterprise_id: int, filters: Query[ChangeFilters]) -> dict[str, Any]:
+    enterprise = load_enterprise(request, enterprise_id)
+    qs = ChangeRecord.objects.filter(enterprise_id=enterprise.pk)
+    total = qs.count()
+    rows = qs.select_related("content_type").order_by("-at", "-id")[
+        filters.offset : filters.offset + filters.limit
+    ]
+    return {
+        "total": total,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [_change(r) for r in rows],
+    }

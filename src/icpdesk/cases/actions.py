@@ -227,6 +227,13 @@ def create_application(
     if kind not in {"new", "renewal"}:
         raise InvalidInput("申请类别无效。", "Unknown application kind.", field="kind")
     pack = current_pack()
+    if license_type not in pack.license_types:
+        known = "、".join(pack.license_types)
+        raise InvalidInput(
+            f"许可类型“{license_type}”无效，应为 {known} 之一。",
+            f"Unknown license type “{license_type}”: expected one of {', '.join(pack.license_types)}.",
+            field="license_type",
+        )
     agency = user.organisation if user.organisation and user.organisation.kind == OrgKind.AGENCY else None
     application = Application.objects.create(
         reference=f"tmp-{timezone.now().timestamp()}-{user.pk}",

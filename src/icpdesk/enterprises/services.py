@@ -60,6 +60,7 @@ def build_profile(enterprise: Enterprise, on: date) -> dict[str, Any]:
                 {"date": v.date.isoformat(), "description": v.description}
                 for v in enterprise.violations.all()
             ],
+            "barred": barred is not None,
             "barred_until": barred.isoformat() if barred else None,
         },
     }
@@ -82,3 +83,31 @@ def assess_enterprise(
         result=result,
         created_by=user if getattr(user, "pk", None) else None,
     )
+
+
+def may_assess(user: Any, enterprise: Enterprise) -> bool:
+    """Who may run an assessment (and keep it): the enterprise itself or an agency with a
+    mandate to prepare, and the staff of the enterprise's provincial administration.
+    A view-only mandate may read the kept result, not make one."""
+    from icpdesk.accounts.choices import Role, Scope
+    from icpdesk.enterprises import access
+
+    if access.is_applicant_side(user, enterprise, Scope.PREPARE):
+        return True
+    return any(
+        access.has_regulator_role(user, role, enterprise.province_code)
+        for role in (Role.REVIEWER, Role.INSPECTOR, Role.APPROVER, Role.ADMIN)
+    )
+
+
+def run_assessment(user: Any, enterprise: Enterprise, *, lang: str = "zh-hans") -> EligibilityAssessment:
+    """The one way pages and the API run an assessment: permission first, then the rule pack."""
+    from icpdesk.lib.errors import Forbidden
+
+    if not may_assess(user, enterprise):
+        raise Forbidden(
+            "您无权为该企业进行资格评估：需要企业本身、持有准备材料委托的代办机构或本省通信管理局。",
+            "You may not assess this enterprise: the enterprise itself, an agency with a mandate "
+            "to prepare, or the provincial administration must do it.",
+        )
+    return assess_enterprise(enterprise, user=user, lang=lang)

@@ -25,6 +25,7 @@ from icpdesk.changes.models import ChangeRecord
 from icpdesk.core.identifiers import mask_id_number, mask_mobile
 from icpdesk.core.rules import ProfileError
 from icpdesk.enterprises import access, actions
+from icpdesk.enterprises.choices import STATUS_LABELS, VERDICT_LABELS
 from icpdesk.enterprises.forms import (
     SERVER_REGIONS,
     EnterpriseForm,
@@ -33,22 +34,12 @@ from icpdesk.enterprises.forms import (
     ViolationForm,
 )
 from icpdesk.enterprises.models import MODULES, EligibilityAssessment, Enterprise
-from icpdesk.enterprises.services import assess_enterprise
+from icpdesk.enterprises.services import may_assess, run_assessment
 from icpdesk.lib.errors import ActionError, Forbidden, NotFound
 from icpdesk.lib.language import current_lang
 
 PAGE_SIZE = 25
 CHANGES_SHOWN = 50
-STATUS_LABELS = {
-    "pass": gettext_lazy("通过"),
-    "fail": gettext_lazy("不通过"),
-    "unknown": gettext_lazy("信息不足"),
-}
-VERDICT_LABELS = {
-    "eligible": gettext_lazy("符合条件"),
-    "not_eligible": gettext_lazy("不符合条件"),
-    "incomplete": gettext_lazy("信息不完整"),
-}
 
 
 def _visible(request: HttpRequest, pk: int) -> Enterprise:
@@ -346,7 +337,9 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            assess_enterprise(enterprise, user=request.user, lang=current_lang())
+            run_assessment(request.user, enterprise, lang=current_lang())
+        except Forbidden as exc:
+            return forbidden(request, exc.message(current_lang()))
         except ProfileError as exc:
             error = _("企业资料有误，无法评估：") + f"{exc.field}：{exc.message(current_lang())}"
         else:
@@ -367,6 +360,7 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
             "license_types": assessment.result.get("license_types", []) if assessment else [],
             "verdict_label": _verdict_label(assessment.verdict) if assessment else "",
             "error": error,
+            "may_assess": may_assess(request.user, enterprise),
         },
         status=422 if error else 200,
     )
