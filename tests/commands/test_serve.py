@@ -45,7 +45,11 @@ def test_serve_answers_on_two_processes_and_stops_on_ctrl_c(tmp_path: Path) -> N
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'desk.sqlite3'}")
     env.pop("ICPDESK_SITE_URL", None)
     subprocess.run(
-        [ICPDESK, "manage", "migrate", "--verbosity", "0"], env=env, check=True, timeout=180, capture_output=True
+        [ICPDESK, "manage", "migrate", "--verbosity", "0"],
+        env=env,
+        check=True,
+        timeout=180,
+        capture_output=True,
     )
     port = _free_port()
     server = subprocess.Popen(
@@ -60,7 +64,9 @@ def test_serve_answers_on_two_processes_and_stops_on_ctrl_c(tmp_path: Path) -> N
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/licenses/verify/", timeout=5) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/licenses/verify/", timeout=5
+                ) as response:
                     status = response.status
                     body = response.read().decode()
                 break

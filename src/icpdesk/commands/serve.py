@@ -23,7 +23,8 @@ def register(subparsers: Any) -> None:
         description=(
             "Serve the desk at http://HOST:PORT on gunicorn with N processes and a task worker beside it; "
             "one Ctrl-C stops both. In production run `icpdesk serve --no-worker` (or gunicorn on "
-            "icpdesk.wsgi:application) behind a reverse proxy, and `icpdesk worker` on as many machines as needed."
+            "icpdesk.wsgi:application) behind a reverse proxy, and `icpdesk worker` on as many "
+            "machines as needed."
         ),
     )
     add_serve_arguments(parser)

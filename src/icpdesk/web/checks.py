@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-LOCAL_SECRET_PREFIX = "django-insecure-local-icpdesk-key"
+LOCAL_SECRET_PREFIX = "django-insecure-local-icpdesk-key"  # noqa: S105 - the known local key, refused
 LOCAL_HOSTS = {"localhost", "localhost.localdomain", "testserver"}
 
 
@@ -47,7 +47,8 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Er
                 "ICPDESK_FIELD_KEYS is not set: personal data would be encrypted under a key derived "
                 "from the secret key, and changing the secret key would make it unreadable.",
                 hint="Set ICPDESK_FIELD_KEYS to one or more Fernet keys, newest first "
-                "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())').",
+                "(python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())').",
                 id="icpdesk.E002",
             )
         )
