@@ -153,8 +153,8 @@ def test_field_keys_work_as_headers(personas: Personas) -> None:
 
 def test_a_formula_counts_as_its_cached_value(personas: Personas, tmp_path: Any) -> None:
     # openpyxl writes formulas without cached values; Excel keeps both. Build the XML as Excel saves it.
-    import zipfile
     import io
+    import zipfile
 
     code = make_uscc()
     source = xlsx([[code, "兰州公式有限公司", None, None, None, None, 0]])

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from icpdesk.accounts.models import Mandate, Organisation
+from django.db import transaction
+
 from icpdesk.core import license_lifecycle as lifecycle
 from icpdesk.core.rules import RulePack
 from icpdesk.lib.errors import ActionError
 from icpdesk.lib.packs import current_pack
-from icpdesk.licenses import actions, annual
+from icpdesk.licenses import actions, annual, events
 from icpdesk.licenses.models import License
 
 logger = logging.getLogger(__name__)
@@ -73,55 +74,30 @@ def _missed_messages(license_: License, pack: RulePack, consequence: str) -> tup
     return subject_zh, body_zh, subject_en, body_en
 
 
-def _notifier() -> Any:
-    import importlib
+def _announce_missed_report(
+    license_: License, consequence: str, texts: tuple[str, str, str, str], key: str, counts: Counts
+) -> None:
+    """Once the change has committed, say so (the notifications app tells the holder and its agencies)."""
+    subject_zh, body_zh, subject_en, body_en = texts
 
-    try:
-        services = importlib.import_module("icpdesk.notifications.services")
-    except ImportError:
-        return None
-    return getattr(services, "notify", None)
-
-
-def _recipients(license_: License) -> list[Organisation]:
-    orgs = [license_.holder.organisation]
-    agencies = Organisation.objects.filter(
-        pk__in=Mandate.objects.filter(enterprise_id=license_.holder_id, revoked_at__isnull=True).values(
-            "agency_id"
+    def send() -> None:
+        responses = events.report_missed.send_robust(
+            sender=License,
+            license=license_,
+            consequence=consequence,
+            subject_zh=subject_zh,
+            body_zh=body_zh,
+            subject_en=subject_en,
+            body_en=body_en,
+            key=key,
         )
-    )
-    return orgs + list(agencies)
+        for receiver, response in responses:
+            if isinstance(response, Exception):  # a failing receiver must not stop the sweep
+                logger.error("%s failed on license %s: %r", receiver, license_.number, response)
+            elif isinstance(response, int):
+                counts.notified += response
 
-
-def tell_holder(
-    license_: License,
-    subject_zh: str,
-    body_zh: str,
-    subject_en: str,
-    body_en: str,
-    key: str | None = None,
-) -> int:
-    """Tell the holder and its agencies; 0 when the notifications module is not there."""
-    notify = _notifier()
-    if notify is None:
-        return 0
-    link = f"/licenses/{license_.pk}/"
-    sent = 0
-    for organisation in _recipients(license_):
-        try:
-            notify(
-                organisation,
-                subject_zh,
-                body_zh,
-                subject_en,
-                body_en,
-                link,
-                key=f"{key}:{organisation.pk}" if key else None,
-            )
-            sent += 1
-        except Exception:  # a failing channel must not stop the sweep
-            logger.exception("could not notify %s about license %s", organisation.pk, license_.number)
-    return sent
+    transaction.on_commit(send)
 
 
 def apply_due_transitions(today: date, pack: RulePack | None = None) -> dict[str, int]:
@@ -152,7 +128,7 @@ def apply_due_transitions(today: date, pack: RulePack | None = None) -> dict[str
             continue  # another sweep changed it first
         # Keyed by license, consequence and report year: a re-run tells nobody twice.
         key = f"license:{license_.pk}:{consequence}:{license_.annual_report_due_on}"
-        counts.notified += tell_holder(license_, subject_zh, body_zh, subject_en, body_en, key=key)
+        _announce_missed_report(license_, consequence, (subject_zh, body_zh, subject_en, body_en), key, counts)
     ended = License.objects.filter(
         state__in=sorted(lifecycle.TRANSITIONS["expire"].sources), expires_on__lt=today
     )
