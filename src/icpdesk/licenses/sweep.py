@@ -3,7 +3,9 @@
 It queries only what is due, through indexes: ``(state, annual_report_due_on)``
 for missed reports and ``(state, expires_on)`` for expiry. Every change goes
 through an action that locks the license and re-checks its state, so running
-the sweep twice (even at the same time) changes each license once.
+the sweep twice (even at the same time) changes each license once. Once a
+missed report's change has committed, :data:`icpdesk.licenses.events.report_missed`
+says so; the notifications app tells the holder and its agencies.
 """
 
 from __future__ import annotations
@@ -128,7 +130,8 @@ def apply_due_transitions(today: date, pack: RulePack | None = None) -> dict[str
             continue  # another sweep changed it first
         # Keyed by license, consequence and report year: a re-run tells nobody twice.
         key = f"license:{license_.pk}:{consequence}:{license_.annual_report_due_on}"
-        _announce_missed_report(license_, consequence, (subject_zh, body_zh, subject_en, body_en), key, counts)
+        texts = (subject_zh, body_zh, subject_en, body_en)
+        _announce_missed_report(license_, consequence, texts, key, counts)
     ended = License.objects.filter(
         state__in=sorted(lifecycle.TRANSITIONS["expire"].sources), expires_on__lt=today
     )
