@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Mod
 from django.urls import reverse
 from django.utils import timezone
@@ -218,15 +218,19 @@ def slot_of(license_id: int) -> int:
 
 def due_licenses(today: date) -> QuerySet[License]:
     """Valid licenses whose weekday is today, and those whose last weekly scan is over a week old
-    (their day was missed while no worker ran)."""
+    (their day was missed while no worker ran); none scanned weekly in the last six days."""
+    last_weekly = (
+        Scan.objects.filter(license=OuterRef("pk"), trigger=Scan.Trigger.WEEKLY)
+        .order_by("-scheduled_for")
+        .values("scheduled_for")[:1]
+    )
     missed = today - timedelta(days=DAYS + 1)
+    recent = today - timedelta(days=DAYS - 1)
     return (
         License.objects.filter(state="valid")
-        .annotate(
-            slot=Mod("id", DAYS), last_weekly=Max("scans__scheduled_for", filter=Q(scans__trigger="weekly"))
-        )
+        .annotate(slot=Mod("id", DAYS), last_weekly=Subquery(last_weekly))
         .filter(Q(slot=today.weekday()) | Q(last_weekly__lte=missed))
-        .exclude(last_weekly__gt=today - timedelta(days=DAYS - 1))
+        .filter(Q(last_weekly__isnull=True) | Q(last_weekly__lte=recent))
         .select_related("holder")
     )
 
