@@ -13,8 +13,10 @@ from icpdesk.api.docs import LocalSwagger
 from icpdesk.api.enterprises import router as enterprises_router
 from icpdesk.api.materials import router as materials_router
 from icpdesk.api.paperwork import router as paperwork_router
+from icpdesk.bulk import api as bulk_api
 from icpdesk.licenses.api import router as licenses_router
 from icpdesk.monitoring.api import router as monitoring_router
+from icpdesk.notifications.duties import duties_of_user
 from icpdesk.monitoring.api import router as monitoring_router
 
 DESCRIPTION = """\
@@ -51,5 +53,7 @@ api.add_router("/", cases_router)
 api.add_router("/", licenses_router)
 api.add_router("/", materials_router)
 api.add_router("/", paperwork_router)
+bulk_api.provide_duties(duties_of_user)
+api.add_router("/", bulk_api.router)
 api.add_router("/", monitoring_router)
 api.add_router("/", monitoring_router)
