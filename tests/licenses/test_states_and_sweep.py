@@ -155,7 +155,8 @@ def test_revoke(personas: Personas) -> None:
     assert lic.state == "revoked"
 
 
-@pytest.mark.django_db
+# Committed for real: the notice goes out once the lapse has committed.
+@pytest.mark.django_db(transaction=True)
 def test_the_lapse_tells_the_holder_and_its_agency_once(personas: Personas) -> None:
     from icpdesk.notifications.models import Notification
 

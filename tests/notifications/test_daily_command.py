@@ -13,7 +13,8 @@ from tests.factories import Personas
 from tests.licenses.helpers import make_license
 
 
-@pytest.mark.django_db
+# Committed for real: the holder is told once the lapse has committed.
+@pytest.mark.django_db(transaction=True)
 def test_send_reminders_lapses_an_unreported_license_and_tells_the_holder(personas: Personas) -> None:
     from icpdesk.notifications.models import Notification
 
