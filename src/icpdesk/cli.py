@@ -2,7 +2,7 @@
 
 Each subcommand lives in ``icpdesk.commands.<name>`` and exposes
 ``register(subparsers)``; the ones that touch the database call
-:func:`setup_django` first, the pure ones (``check``, ``assess``) never do, so
+:func:`icpdesk.lib.setup.setup_django` first, the pure ones (``check``, ``assess``) never do, so
 they start fast and run without a database.
 """
 
@@ -10,21 +10,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 
 SUBCOMMANDS = (
     "assess", "calendar", "check", "scan", "keys", "imports", "export", "serve", "demo", "worker", "manage",
 )
-
-
-def setup_django() -> None:
-    """Configure Django for subcommands that need the database."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icpdesk.settings")
-    import django
-
-    django.setup()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -59,7 +59,7 @@ def progress_bar(label: str, stream: TextIO | None = None) -> Callable[[int, int
 
 def bulk_assess_command(args: argparse.Namespace) -> int:
     """``icpdesk assess --agency NAME|ID``: assess every client of the agency from its stored profile."""
-    from icpdesk.cli import setup_django
+    from icpdesk.lib.setup import setup_django
 
     setup_django()
     from icpdesk.bulk.book import run_book_assessment, start_book_assessment

@@ -142,7 +142,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _calendar(strict: bool = False) -> WorkCalendar:
-    from icpdesk.cli import setup_django
+    from icpdesk.lib.setup import setup_django
 
     setup_django()
     from django.db import DatabaseError, connection
@@ -326,7 +326,7 @@ def run_load(args: argparse.Namespace) -> int:
         print("dry run: nothing loaded")
         return EXIT_OK
 
-    from icpdesk.cli import setup_django
+    from icpdesk.lib.setup import setup_django
 
     setup_django()
     from django.db import DatabaseError

@@ -48,7 +48,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from icpdesk.cli import setup_django
+    from icpdesk.lib.setup import setup_django
 
     setup_django()
     from icpdesk.bulk.workbooks import template
@@ -59,7 +59,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from icpdesk.cli import setup_django
+    from icpdesk.lib.setup import setup_django
 
     setup_django()
     from django.utils import timezone

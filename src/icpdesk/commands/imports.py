@@ -42,7 +42,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from icpdesk.cli import setup_django
+    from icpdesk.lib.setup import setup_django
 
     setup_django()
     from django.core.files.storage import default_storage

@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from icpdesk.cli import setup_django
+    from icpdesk.lib.setup import setup_django
 
     setup_django()
     from icpdesk.crypto import check_keys, rotate_keys

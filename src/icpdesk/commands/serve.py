@@ -54,8 +54,8 @@ def _positive(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from icpdesk.cli import setup_django
     from icpdesk.commands.keys import verify_at_start
+    from icpdesk.lib.setup import setup_django
 
     setup_django()
     if code := verify_at_start():
