@@ -17,6 +17,7 @@ server name); the TLS contexts are built once and shared.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import ssl
 from collections.abc import AsyncIterator, Sequence
@@ -31,6 +32,9 @@ from icpdesk import __version__
 from icpdesk.core.sitecheck import Page, SiteEvidence, looks_like_privacy_link
 from icpdesk.lib import netguard
 from icpdesk.monitoring import geo, html
+
+# A scan makes dozens of requests; httpx's line per request would bury the desk's own log.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 USER_AGENT = f"icpdesk-sitecheck/{__version__} (ICP license monitoring of the communications administration)"
 _SKIP_EXTENSIONS = re.compile(
