@@ -24,6 +24,7 @@ demo: venv
 lint: venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: venv
 	$(BIN)/mypy
