@@ -238,7 +238,7 @@ def delete_violation(user: User | Any, violation: Violation) -> None:
 
 
 def _violation_label(violation: Violation) -> str:
-    return f"{violation.date:%Y-%m-%d} {violation.description}"
+    return f"{violation.date} {violation.description}"
 
 
 # ----------------------------------------------------------------- mandates
