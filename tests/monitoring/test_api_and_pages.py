@@ -163,3 +163,10 @@ def test_the_inspectors_case_page_shows_the_latest_scan(client: Client, scanned:
         scanned.license.pk,
         scanned.inspector,
     )
+
+
+def test_the_scans_section_in_english(client: Client, scanned: Any) -> None:
+    client.force_login(scanned.applicant)
+    body = client.get(f"/licenses/{scanned.license.pk}/", headers={"Accept-Language": "en"}).content.decode()
+    assert "Site checks" in body and "Scan now" in body and "Open findings" in body
+    assert "A page offers financial services (&#x27;分期&#x27;) beyond the license" in body
