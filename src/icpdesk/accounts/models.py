@@ -27,18 +27,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_regulator(self) -> bool:
-        return self.kind == OrgKind.REGULATOR
-
-    @property
-    def is_agency(self) -> bool:
-        return self.kind == OrgKind.AGENCY
-
-    @property
-    def is_enterprise(self) -> bool:
-        return self.kind == OrgKind.ENTERPRISE
-
 
 class User(AbstractUser):
     organisation = models.ForeignKey(

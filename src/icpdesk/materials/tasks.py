@@ -4,8 +4,6 @@ A check run is enqueued after the upload's transaction commits. It is
 idempotent (running it twice writes the same results). When it fails the
 version is marked ``failed`` with the error, and the run is enqueued again
 until ``MAX_ATTEMPTS``; the upload itself is never touched by a failure.
-``retry_failed_checks`` re-enqueues what is still failed or pending (for a
-periodic job or an operator).
 """
 
 from __future__ import annotations
@@ -50,17 +48,6 @@ def enqueue_check(version_id: int) -> None:
         check_material_version.enqueue(version_id)
     except Exception:
         # The queue being down must not lose the upload: the version stays
-        # pending and retry_failed_checks picks it up.
+        # pending, and the page shows its checks as not run yet.
         logger.exception("could not enqueue the check of version %s", version_id)
 
-
-def retry_failed_checks() -> int:
-    """Enqueue again every version whose checks failed or never ran; the number enqueued."""
-    ids = list(
-        MaterialVersion.objects.filter(
-            check_status__in=[CheckStatus.FAILED, CheckStatus.PENDING]
-        ).values_list("pk", flat=True)
-    )
-    for version_id in ids:
-        enqueue_check(version_id)
-    return len(ids)
