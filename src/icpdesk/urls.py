@@ -17,6 +17,7 @@ urlpatterns = [
     path("enterprises/", include("icpdesk.enterprises.urls")),
     path("materials/", include("icpdesk.materials.urls")),
     path("paperwork/", include("icpdesk.paperwork.urls")),
+    path("bulk/", include("icpdesk.bulk.urls")),
     path("licenses/", include("icpdesk.licenses.urls")),
     path("notifications/", include("icpdesk.notifications.urls")),
     path("monitoring/", include("icpdesk.monitoring.urls")),

@@ -119,3 +119,18 @@ def test_book_assessment_keeps_one_run_per_client_and_counts_verdicts(personas: 
     book = Enterprise.objects.filter(mandates__agency=personas.agency)
     assert all(e.assessments.count() == 1 for e in book)
     assert not personas.other_enterprise.assessments.exists()
+
+
+def test_the_books_profile_is_the_profile_of_the_enterprise_page(personas: Personas) -> None:
+    from icpdesk.bulk.book import _bans, stored_profile
+    from icpdesk.enterprises.models import Ban, Violation
+    from icpdesk.enterprises.services import build_profile
+
+    e = personas.enterprise
+    on = date(2026, 12, 1)
+    Violation.objects.create(enterprise=e, date=date(2025, 3, 1), description="发布虚假广告")
+    assert stored_profile(e, on, _bans([e.uscc], on).get(e.uscc)) == build_profile(e, on)
+    Ban.objects.create(uscc=e.uscc, until=date(2027, 1, 1), reason="伪造材料")
+    Ban.objects.create(uscc=e.uscc, until=date(2028, 1, 1), reason="伪造材料")
+    assert _bans([e.uscc], on) == {e.uscc: date(2028, 1, 1)}
+    assert stored_profile(e, on, _bans([e.uscc], on).get(e.uscc)) == build_profile(e, on)

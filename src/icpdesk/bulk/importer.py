@@ -563,8 +563,7 @@ def _not_ours(
         code = "other_agency"
     else:
         zh = (
-            f"{enterprise.uscc} 已登记为企业“{enterprise.name}”，不在本机构名下："
-            "不会接管，请由该企业授予委托"
+            f"{enterprise.uscc} 已登记为企业“{enterprise.name}”，不在本机构名下：不会接管，请由该企业授予委托"
         )
         en = (
             f"{enterprise.uscc} is registered as “{enterprise.name}” and is not in your agency's book: "
