@@ -55,12 +55,13 @@ class LicenseState(StrEnum):
 # A license is issued valid.
 INITIAL_STATE = LicenseState.VALID
 
-# No transition leaves these: the holder must apply for a new license.
-TERMINAL_STATES = frozenset({LicenseState.LAPSED, LicenseState.REVOKED, LicenseState.CANCELLED})
+# No transition leaves these.
+TERMINAL_STATES = frozenset({LicenseState.REVOKED, LicenseState.CANCELLED})
 
-# No longer in force. An expired license is among them, yet a renewal case
-# opened before the expiry still renews it.
-ENDED_STATES = TERMINAL_STATES | {LicenseState.EXPIRED}
+# No longer in force: the holder must apply for a new license. A lapsed one
+# can still be revoked or cancelled on the record, and a renewal case opened
+# before the expiry still renews an expired one.
+ENDED_STATES = TERMINAL_STATES | {LicenseState.LAPSED, LicenseState.EXPIRED}
 
 # Who takes a transition: the daily sweep (a reviewer or approver may record
 # it by hand), the holder enterprise's owner, or a regulator role.
