@@ -19,7 +19,7 @@ from icpdesk.accounts.choices import OrgKind
 from icpdesk.calendars.services import get_calendar
 from icpdesk.cases import access
 from icpdesk.cases.models import Application, SupplementNotice
-from icpdesk.core.lifecycle import APPROVER, INSPECTOR, QUEUE_ROLE, REVIEWER, TERMINAL_STATES, State
+from icpdesk.core.lifecycle import APPROVER, INSPECTOR, QUEUE_ROLE, REVIEWER, State
 
 PAGE_SIZE = 50
 
@@ -34,9 +34,6 @@ QUEUE_LABELS: dict[str, tuple[str, str]] = {
     INSPECTOR: ("待现场核查", "Waiting for inspection"),
     APPROVER: ("待审核决定与发证", "Waiting for decision and certificate"),
 }
-
-OPEN_STATES = [s.value for s in State if s not in TERMINAL_STATES]
-
 
 @dataclass
 class Row:

@@ -24,11 +24,6 @@ def report_year_for(pack: RulePack, today: date) -> int:
     return today.year - 1
 
 
-def is_open(pack: RulePack, today: date) -> bool:
-    opens, closes = window(pack, today.year)
-    return opens <= today <= closes
-
-
 def next_due_after_report(pack: RulePack, reported_year: int) -> date:
     """Once the report on ``reported_year`` is in, the next one is due in the window two years on."""
     return window(pack, reported_year + 2)[1]

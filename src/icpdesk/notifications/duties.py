@@ -246,10 +246,6 @@ def _renewal_query(start: date, end: date, pack: RulePack) -> Q:
     return _range_q("expires_on", ranges)
 
 
-def _submitted_report(year_of_due: Any) -> Any:
-    return AnnualReport.objects.filter(license=OuterRef("pk"), state="submitted", year=year_of_due)
-
-
 def license_duties(start: date, end: date, pack: RulePack, licenses: Any = None) -> Iterator[Duty]:
     base = licenses if licenses is not None else License.objects.all()
     valid = base.filter(state="valid")
