@@ -30,6 +30,7 @@ from icpdesk.lib.errors import InvalidInput, NotFound
 from icpdesk.materials import services
 from icpdesk.materials.checks import REGION_LABELS
 from icpdesk.materials.models import CaseMaterial, MaterialVersion
+from icpdesk.materials.safety import PREVIEW_CSP
 
 router = Router(tags=["materials"])
 
@@ -261,6 +262,7 @@ def _file(handle: Any, content_type: str, filename: str, size: int | None = None
         response["Content-Length"] = str(size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = PREVIEW_CSP
     return response
 
 

@@ -68,7 +68,7 @@ def sniff(head: bytes, stream: IO[bytes]) -> str | None:
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if b"%PDF-" in head[:1024]:
-        return PDF
+        return PDF  # where the header may sit; what comes before it is judged by the safety check
     if head.startswith(b"PK\x03\x04"):
         try:
             stream.seek(0)
@@ -103,11 +103,43 @@ def inspect_upload(stream: IO[bytes], size: int, name: str) -> Inspected:
             "it is not a PDF, JPEG, PNG or DOCX file (judged by its content, not its name).",
             "unsupported_type",
         )
+    _refuse_active_content(stream, name, content_type)
     if content_type == PDF:
         return _inspect_pdf(stream, name)
     if content_type in (PNG, JPEG):
         return _inspect_image(stream, name, content_type)
     return Inspected(DOCX, None)
+
+
+def _refuse_active_content(stream: IO[bytes], name: str, content_type: str) -> None:
+    from icpdesk.materials import safety
+
+    if content_type == PDF:
+        findings = safety.pdf_findings(stream)
+    elif content_type == DOCX:
+        findings = safety.docx_findings(stream)
+    else:
+        findings = safety.image_findings(stream, content_type)
+    if findings:
+        first = findings[0]
+        raise _refuse(name, first.zh, first.en, first.code)
+
+
+# The largest page accepted, in points (6,000 pt is 2.1 m, larger than A0);
+# PDF allows 14,400, which only a crafted file uses.
+PDF_MAX_PAGE_POINTS = 6000
+PDF_MAX_PAGES_CHECKED = 200
+
+
+def _absurd_page(reader: Any) -> tuple[int, float, float] | None:
+    for index, page in enumerate(reader.pages):
+        if index >= PDF_MAX_PAGES_CHECKED:
+            break
+        box = page.mediabox
+        width, height = abs(float(box.width)), abs(float(box.height))
+        if not (1 <= width <= PDF_MAX_PAGE_POINTS and 1 <= height <= PDF_MAX_PAGE_POINTS):
+            return index + 1, width, height
+    return None
 
 
 def _inspect_pdf(stream: IO[bytes], name: str) -> Inspected:
@@ -126,8 +158,17 @@ def _inspect_pdf(stream: IO[bytes], name: str) -> Inspected:
                     "encrypted_pdf",
                 )
             pages = len(reader.pages)
-            if pages:
-                reader.pages[0].mediabox  # noqa: B018 - touching the first page proves the page tree reads
+            absurd = _absurd_page(reader) if pages else None
+            if absurd:
+                number, width, height = absurd
+                raise _refuse(
+                    name,
+                    f"PDF 第 {number} 页尺寸异常（{width:.0f}×{height:.0f} 点，"
+                    f"每边上限 {PDF_MAX_PAGE_POINTS} 点）。",
+                    f"page {number} of the PDF has an absurd size ({width:.0f}×{height:.0f} points; "
+                    f"at most {PDF_MAX_PAGE_POINTS} a side).",
+                    "absurd_page",
+                )
     except InvalidInput:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, IndexError, RecursionError):
@@ -198,11 +239,13 @@ def legibility_flags(data: bytes, content_type: str) -> list[dict[str, Any]]:
         flags = []
         document = pdfium.PdfDocument(data)
         try:
-            for index in range(len(document)):
+            # The measure is the page's short side at the render resolution, which
+            # the page size gives exactly: nothing is rendered, so a page of any
+            # size costs the same (a 14,400-point page rendered took gigabytes).
+            for index in range(min(len(document), PDF_MAX_PAGES_CHECKED)):
                 page = document[index]
-                bitmap = page.render(scale=dpi / 72)
-                short = min(bitmap.width, bitmap.height)
-                bitmap.close()
+                width, height = page.get_size()
+                short = round(min(width, height) * dpi / 72)
                 page.close()
                 flag = rules.illegible_page(index + 1, short, minimum, dpi)
                 if flag:

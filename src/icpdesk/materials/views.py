@@ -22,6 +22,7 @@ from icpdesk.lib.language import current_lang
 from icpdesk.materials import services
 from icpdesk.materials.forms import ForgedForm, UploadForm, VerdictForm
 from icpdesk.materials.models import MaterialVersion
+from icpdesk.materials.safety import PREVIEW_CSP
 
 
 def _case(request: HttpRequest, pk: int) -> Application:
@@ -127,6 +128,7 @@ def _file_response(version: MaterialVersion, inline: bool) -> FileResponse:
     response["Content-Length"] = str(version.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = PREVIEW_CSP
     return response
 
 
