@@ -121,3 +121,16 @@ def test_the_whole_book_is_assessed_from_the_page(
     result = client.get(response["Location"]).content.decode()
     assert "已评估 1 / 1 家" in result
     assert EligibilityAssessment.objects.filter(enterprise=personas.enterprise).exists()
+
+
+def test_list_pages_link_their_exports_with_their_filters(personas: Personas) -> None:
+    client = signed_in(personas.consultant)
+    enterprises = client.get("/enterprises/?q=兰州").content.decode()
+    assert "/api/v1/exports/enterprises?format=xlsx&q=%E5%85%B0%E5%B7%9E" in enterprises
+    assert "/bulk/imports/" in enterprises and "/bulk/book/" in enterprises
+    queue = client.get("/cases/?state=filed&overdue=on").content.decode()
+    assert "/api/v1/exports/cases?format=csv&state=filed&amp;overdue=on" in queue
+    licenses = client.get("/licenses/?state=valid").content.decode()
+    assert "/api/v1/exports/licenses?format=xlsx&state=valid" in licenses
+    exported = client.get("/api/v1/exports/cases?format=csv&state=filed&overdue=on")
+    assert exported.status_code == 200
