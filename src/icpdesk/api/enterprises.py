@@ -199,7 +199,7 @@ def _change(record: ChangeRecord) -> dict[str, Any]:
         "request_id": record.request_id,
         "action": record.action,
         "action_label": action_label(record.action),
-        "object_type": record.content_type.model if record.content_type_id else None,
+        "object_type": record.content_type.model if record.content_type is not None else None,
         "object_id": record.object_id,
         "object_label": record.object_label,
         "changes": [

@@ -48,7 +48,7 @@ def action_label(code: str) -> str:
 def field_label(record: ChangeRecord, name: str) -> str:
     if name in EXTRA_LABELS:
         return str(EXTRA_LABELS[name])
-    model = record.content_type.model_class() if record.content_type_id else None
+    model = record.content_type.model_class() if record.content_type is not None else None
     if model is not None:
         try:
             verbose = model._meta.get_field(name).verbose_name  # type: ignore[union-attr]

@@ -78,7 +78,11 @@ def _refused(request: HttpRequest, exc: ActionError, form: BaseForm | None = Non
 
 def _change_rows(enterprise: Enterprise) -> list[dict[str, Any]]:
     """The latest change records of the enterprise, newest first; values were masked when recorded."""
-    records = ChangeRecord.objects.filter(enterprise_id=enterprise.pk).order_by("-at", "-id")[:CHANGES_SHOWN]
+    records = (
+        ChangeRecord.objects.filter(enterprise_id=enterprise.pk)
+        .select_related("content_type")
+        .order_by("-at", "-id")[:CHANGES_SHOWN]
+    )
     return [
         {
             "record": r,
