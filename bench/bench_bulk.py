@@ -112,7 +112,8 @@ def _import_rows(label: str, agency: object, consultant: object, rows: int) -> N
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
         f"{label}: import of {rows:,} new clients: {wall:.1f} s wall, {cpu:.1f} s CPU, "
-        f"{rows / wall:,.0f} rows/s (created {report.get('created')}, errors {len(report.get('errors', []))})",
+        f"{rows / wall:,.0f} rows/s (created {report.get('created')}, "
+        f"errors {len(report.get('errors', []))})",
         flush=True,
     )
     started = time.perf_counter()
@@ -120,7 +121,8 @@ def _import_rows(label: str, agency: object, consultant: object, rows: int) -> N
     report = run_import(run)
     wall = time.perf_counter() - started
     print(
-        f"{label}: the same file again: {wall:.1f} s, {rows / wall:,.0f} rows/s (unchanged {report.get('unchanged')})",
+        f"{label}: the same file again: {wall:.1f} s, {rows / wall:,.0f} rows/s "
+        f"(unchanged {report.get('unchanged')})",
         flush=True,
     )
 

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import JSONField, Prefetch, QuerySet, Value
 from django.utils import timezone
 
 from icpdesk.accounts.choices import OrgKind
@@ -27,6 +27,7 @@ from icpdesk.lib.errors import Forbidden
 from icpdesk.lib.packs import current_pack
 
 CHUNK = 1000
+JSON_FIELD = JSONField()
 Progress = Callable[[int, int], None]
 
 
@@ -147,11 +148,11 @@ def run_book_assessment(
     user = run.created_by
     for start in range(0, total, CHUNK):
         chunk = ids[start : start + CHUNK]
-        enterprises = Enterprise.objects.filter(pk__in=chunk).prefetch_related(
+        chunk_query = Enterprise.objects.filter(pk__in=chunk).prefetch_related(
             Prefetch("security_staff", queryset=SecurityStaff.objects.order_by("pk")),
             Prefetch("violations", queryset=Violation.objects.order_by("pk")),
         )
-        enterprises = list(enterprises)
+        enterprises = list(chunk_query)
         bans = _bans([e.uscc for e in enterprises], on)
         rows = []
         for enterprise in enterprises:
@@ -177,7 +178,9 @@ def run_book_assessment(
                     rule_pack=pack.id,
                     rule_pack_version=pack.version,
                     verdict=result["verdict"],
-                    result=result,
+                    # An expression keeps PostgreSQL's bulk insert off the UNNEST path, whose array
+                    # literal escapes every JSON document character by character on the client.
+                    result=Value(result, output_field=JSON_FIELD),
                     created_by=user,
                 )
             )

@@ -84,6 +84,6 @@ def bulk_assess_command(args: argparse.Namespace) -> int:
     else:
         verdicts = "，".join(f"{k} {v}" for k, v in sorted(run.verdicts.items()))
         print(f"{agency.name}：已评估 {run.total} 家客户（{verdicts}），评估日期 {run.assessed_on}")
-        for error in run.errors:
-            print(f"  {error['uscc']} {error['name']}: {error['field']}: {error['message']}")
+        for failed in run.errors:
+            print(f"  {failed['uscc']} {failed['name']}: {failed['field']}: {failed['message']}")
     return 0

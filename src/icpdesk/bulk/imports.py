@@ -100,7 +100,7 @@ def run_import(run: ImportRun, progress: Progress | None = None, lang: str = "zh
         }
         parsed = parse(book, mapping)
     except reader.FileRefused as refused:
-        report = {
+        report: dict[str, Any] = {
             "refused": {"code": refused.code, "message": refused.message_zh, "message_en": refused.message_en}
         }
         _finish(run, Status.FAILED, report)

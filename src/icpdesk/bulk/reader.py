@@ -177,7 +177,7 @@ def _sheet(name: str, rows: Any) -> Sheet:
 
 
 def _read_xlsx(data: bytes) -> Workbook:
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -7,11 +7,11 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
+from openpyxl.comments import Comment  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from icpdesk.bulk.columns import (
     ENTERPRISE_COLUMNS,
@@ -159,14 +159,15 @@ def error_workbook(data: bytes, book: ReadBook, errors: list[RowError], lang: st
     for (sheet_name, row), found in rows_with_errors.items():
         ws = workbook[sheet_name]
         book_sheet = book.sheets.get(sheet_name)
-        column = (len(book_sheet.headers) if book_sheet else ws.max_column) + 1
+        width: int = len(book_sheet.headers) if book_sheet else int(ws.max_column)
+        note_column = width + 1
         if book_sheet is not None:
             head = ws.cell(
-                row=book_sheet.header_row or 1, column=column, value="错误" if lang != "en" else "Errors"
+                row=book_sheet.header_row or 1, column=note_column, value="错误" if lang != "en" else "Errors"
             )
             head.font = BOLD
             head.fill = RED
-        note = ws.cell(row=row, column=column, value=_comment_text(found, lang))
+        note = ws.cell(row=row, column=note_column, value=_comment_text(found, lang))
         note.font = RED_FONT
         note.alignment = Alignment(wrap_text=True)
     out = io.BytesIO()
@@ -200,7 +201,7 @@ def table_xlsx(
     title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, notes: dict[int, str] | None = None
 ) -> bytes:
     """One sheet: a bold header (``notes`` as header comments) and the rows; :class:`Red` cells in red."""
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 
     book = Workbook(write_only=True)
     ws = book.create_sheet(title[:31])
