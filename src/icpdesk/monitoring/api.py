@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from icpdesk.monitoring import services
 from icpdesk.monitoring.models import Finding, Scan
@@ -143,7 +144,7 @@ def list_scans(request: HttpRequest, license_id: int) -> dict[str, Any]:
         "queued or running."
     ),
 )
-def start_scan(request: HttpRequest, license_id: int) -> tuple[int, dict[str, Any]]:
+def start_scan(request: HttpRequest, license_id: int) -> Status[dict[str, Any]]:
     scan = services.request_license_scan(request.user, license_id)
     scan.refresh_from_db()
-    return 202, scan_out(scan, _lang(request))
+    return Status(202, scan_out(scan, _lang(request)))
