@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
+from pydantic import ConfigDict
 
 from icpdesk.api.auth import current_user
 from icpdesk.api.errors import request_lang
-from icpdesk.api.schemas import MAX_ID, AssessmentOut, EnterpriseOut, EnterprisePage, ErrorOut
+from icpdesk.api.schemas import MAX_ID, AssessmentOut, EnterpriseOut, EnterprisePage, ErrorOut, In
 from icpdesk.cases import access
 from icpdesk.changes.display import action_label, field_changes
 from icpdesk.changes.models import ChangeRecord
 from icpdesk.core.identifiers import mask_id_number, mask_mobile
+from icpdesk.enterprises import actions as enterprise_actions
 from icpdesk.enterprises import services as enterprise_services
+from icpdesk.enterprises.forms import EnterpriseForm, profile_form_data
 from icpdesk.enterprises.models import EligibilityAssessment, Enterprise
-from icpdesk.lib.errors import NotFound
+from icpdesk.lib.errors import InvalidInput, NotFound
 
 router = Router(tags=["enterprises"])
 
@@ -229,3 +233,78 @@ def list_changes(request: HttpRequest, enterprise_id: int, filters: Query[Change
         "offset": filters.offset,
         "items": [_change(r) for r in rows],
     }
+
+
+# ------------------------------------------------------------------ editing
+
+
+class EnterprisePatchIn(In):
+    """The fields to change; those left out keep their value. The same checks as the profile page."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    uscc: str | None = None
+    legal_form: str | None = None
+    province: str | None = None
+    city: str | None = None
+    registered_on: date | None = None
+    registered_capital_cny: int | None = None
+    business_scope: str | None = None
+    on_abnormal_list: bool | None = None
+    on_serious_violation_list: bool | None = None
+    legal_rep_name: str | None = None
+    legal_rep_id_number: str | None = None
+    contact_phone: str | None = None
+    address: str | None = None
+    domain: str | None = None
+    domain_holder: str | None = None
+    icp_filing_number: str | None = None
+    server_regions: list[str] | None = None
+    server_address: str | None = None
+    modules: list[str] | None = None
+    content_compliant: bool | None = None
+    third_party_merchants: bool | None = None
+    services: list[str] | None = None
+    capital_verification_report: bool | None = None
+    bank_statement_months: int | None = None
+
+
+# Fields where null is an answer ("unknown" or "none"), not "leave as is".
+NULLABLE = {
+    "registered_on",
+    "registered_capital_cny",
+    "on_abnormal_list",
+    "on_serious_violation_list",
+    "content_compliant",
+    "capital_verification_report",
+}
+
+
+@router.patch(
+    "/enterprises/{enterprise_id}",
+    response={200: EnterpriseOut, **ERRORS},
+    summary="Change an enterprise's profile",
+    description="Only the enterprise itself or an agency with a mandate to prepare. Each change is "
+    "kept in the enterprise's change records (`GET /enterprises/{id}/changes`).",
+)
+def patch_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatchIn) -> dict[str, Any]:
+    user = current_user(request)
+    enterprise = load_enterprise(request, enterprise_id)
+    enterprise_actions.ensure_may_prepare(user, enterprise)
+    sent = payload.model_dump(exclude_unset=True)
+    for name, value in sent.items():
+        if value is None and name not in NULLABLE:
+            raise InvalidInput(f"{name} 不能为 null", f"{name} may not be null", field=name)
+    current = {
+        f: getattr(enterprise, f) for f in enterprise_actions.ENTERPRISE_FIELDS if f != "province_code"
+    }
+    with translation.override(request_lang(request)):
+        form = EnterpriseForm(profile_form_data({**current, **sent}), instance=enterprise)
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            name = {"services_text": "services", "__all__": None}.get(field, field)
+            message = f"{name}：{errors[0]}" if name else str(errors[0])
+            raise InvalidInput(message, message, field=name)
+        enterprise_actions.update_enterprise(user, enterprise, form.values())
+    return get_enterprise(request, enterprise_id)

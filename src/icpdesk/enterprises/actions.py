@@ -69,7 +69,8 @@ MANDATE_FIELDS = ("agency", "prepare", "file", "answer_supplement", "annual_and_
 DUPLICATE_USCC = ("已有企业使用此统一社会信用代码", "Another enterprise already has this credit code.")
 
 
-def _may_prepare(user: User | Any, enterprise: Enterprise) -> None:
+def ensure_may_prepare(user: User | Any, enterprise: Enterprise) -> None:
+    """NotFound when the user may not see the enterprise, Forbidden when they may not change its profile."""
     if not access.visible_enterprises(user).filter(pk=enterprise.pk).exists():
         raise NotFound("没有找到该企业。", "No such enterprise.")
     if not access.is_applicant_side(user, enterprise, Scope.PREPARE):
@@ -104,7 +105,7 @@ def _save_unique(obj: Any) -> None:
 @transaction.atomic
 def update_enterprise(user: User | Any, enterprise: Enterprise, values: Mapping[str, Any]) -> Enterprise:
     """Change the profile's fields to ``values``; nothing is written when nothing differs."""
-    _may_prepare(user, enterprise)
+    ensure_may_prepare(user, enterprise)
     current = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     before = snapshot(current, ENTERPRISE_FIELDS)
     _assign(current, values, ENTERPRISE_FIELDS)
@@ -154,7 +155,7 @@ def create_client(user: User | Any, values: Mapping[str, Any]) -> Enterprise:
 def create_security_staff(
     user: User | Any, enterprise: Enterprise, values: Mapping[str, Any]
 ) -> SecurityStaff:
-    _may_prepare(user, enterprise)
+    ensure_may_prepare(user, enterprise)
     staff = SecurityStaff(enterprise=enterprise)
     _assign(staff, values, STAFF_FIELDS)
     _derive_masked_id(staff)
@@ -167,7 +168,7 @@ def create_security_staff(
 @transaction.atomic
 def update_security_staff(user: User | Any, staff: SecurityStaff, values: Mapping[str, Any]) -> SecurityStaff:
     enterprise = staff.enterprise
-    _may_prepare(user, enterprise)
+    ensure_may_prepare(user, enterprise)
     current = SecurityStaff.objects.select_for_update().get(pk=staff.pk, enterprise=enterprise)
     before = snapshot(current, STAFF_FIELDS)
     _assign(current, values, STAFF_FIELDS)
@@ -187,7 +188,7 @@ def _derive_masked_id(staff: SecurityStaff) -> None:
 @transaction.atomic
 def delete_security_staff(user: User | Any, staff: SecurityStaff) -> None:
     enterprise = staff.enterprise
-    _may_prepare(user, enterprise)
+    ensure_may_prepare(user, enterprise)
     current = SecurityStaff.objects.select_for_update().filter(pk=staff.pk, enterprise=enterprise).first()
     if current is None:
         raise NotFound("没有找到该安全责任人。", "No such security staff member.")
@@ -202,7 +203,7 @@ def delete_security_staff(user: User | Any, staff: SecurityStaff) -> None:
 
 @transaction.atomic
 def create_violation(user: User | Any, enterprise: Enterprise, values: Mapping[str, Any]) -> Violation:
-    _may_prepare(user, enterprise)
+    ensure_may_prepare(user, enterprise)
     violation = Violation(enterprise=enterprise)
     _assign(violation, values, VIOLATION_FIELDS)
     violation.save()
@@ -221,7 +222,7 @@ def create_violation(user: User | Any, enterprise: Enterprise, values: Mapping[s
 @transaction.atomic
 def delete_violation(user: User | Any, violation: Violation) -> None:
     enterprise = violation.enterprise
-    _may_prepare(user, enterprise)
+    ensure_may_prepare(user, enterprise)
     current = Violation.objects.select_for_update().filter(pk=violation.pk, enterprise=enterprise).first()
     if current is None:
         raise NotFound("没有找到该违规记录。", "No such violation.")

@@ -205,6 +205,44 @@ class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
         return values
 
 
+def _tri(value: bool | None) -> str:
+    return "unknown" if value is None else "true" if value else "false"
+
+
+TRI_STATE_FIELDS = (
+    "on_abnormal_list",
+    "on_serious_violation_list",
+    "content_compliant",
+    "capital_verification_report",
+)
+
+
+def profile_form_data(values: dict[str, Any]) -> dict[str, Any]:
+    """Profile values (model fields, as the API takes them) in the shape the profile form is posted in.
+
+    The API validates a change with the same form as the page: the current
+    profile with the changed fields on top, checked by the same rules.
+    """
+    data: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in TRI_STATE_FIELDS:
+            data[name] = _tri(value)
+        elif name == "third_party_merchants":
+            if value:
+                data[name] = "on"
+        elif name == "services":
+            data["services_text"] = "、".join(value or [])
+        elif name in ("server_regions", "modules"):
+            data[name] = list(value or [])
+        elif value is None:
+            data[name] = ""
+        elif hasattr(value, "isoformat"):
+            data[name] = value.isoformat()
+        else:
+            data[name] = value
+    return data
+
+
 class NewEnterpriseForm(EnterpriseForm):
     """An agency's new client: the same profile, refused when the credit code is already known."""
 
@@ -276,8 +314,10 @@ class ViolationForm(forms.ModelForm):  # type: ignore[type-arg]
 
 __all__ = [
     "SERVER_REGIONS",
+    "TRI_STATE_FIELDS",
     "EnterpriseForm",
     "NewEnterpriseForm",
     "SecurityStaffForm",
     "ViolationForm",
+    "profile_form_data",
 ]
