@@ -96,3 +96,31 @@ def test_a_claimed_scan_runs_once_though_two_workers_take_it(
     second = services.run(ids)
     assert first == {"done": 2, "refused": 0, "failed": 0}
     assert second == {"done": 0, "refused": 0, "failed": 0}
+
+
+def test_a_scan_left_behind_is_picked_up_by_the_next_sweep(
+    fleet: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta as td
+
+    from django.utils import timezone
+
+    lic = fleet[0]
+    stuck = Scan.objects.create(
+        license=lic,
+        url=services.license_site(lic),
+        trigger="on_demand",
+        status="running",
+        created_at=timezone.now() - td(hours=3),
+        started_at=timezone.now() - td(hours=3),
+    )
+    never = Scan.objects.create(
+        license=fleet[1],
+        url=services.license_site(fleet[1]),
+        trigger="on_demand",
+        created_at=timezone.now() - td(hours=5),
+    )
+    _sweep(MONDAY, django_capture_on_commit_callbacks)
+    stuck.refresh_from_db()
+    never.refresh_from_db()
+    assert (stuck.status, never.status) == ("done", "done")

@@ -250,6 +250,14 @@ def sweep(today: date | None = None) -> dict[str, int]:
                 trigger=Scan.Trigger.WEEKLY, scheduled_for=today, status=Scan.Status.QUEUED
             ).values_list("pk", flat=True)
         )
+        # Scans of the last days that never ran (the queue was down) or whose worker died.
+        now = timezone.now()
+        left = Scan.objects.filter(
+            Q(status=Scan.Status.QUEUED) | Q(status=Scan.Status.RUNNING, started_at__lt=now - STALE_RUNNING),
+            created_at__lt=now - STALE_RUNNING,
+            created_at__gte=now - timedelta(days=2),
+        ).exclude(pk__in=ids)
+        ids += list(left.values_list("pk", flat=True)[:1000])
         transaction.on_commit(lambda: enqueue(ids))
     return {"queued": len(ids)}
 
