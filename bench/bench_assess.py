@@ -131,6 +131,7 @@ def make_profile(rng: random.Random, i: int) -> dict[str, Any]:
             ]
             if rng.random() < 0.1
             else [],
+            "barred": False,
             "barred_until": None,
         },
     }

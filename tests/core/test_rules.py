@@ -120,7 +120,8 @@ class TestVerdict:
             "2026.1",
             "2026-11-30",
         )
-        assert list(out["checks"][0]) == ["id", "group", "status", "message", "remedy"]
+        assert list(out["checks"][0]) == ["id", "group", "status", "message", "remedy", "message_key"]
+        assert out["checks"][0]["message_key"] == "entity.legal_form.pass"
         assert out["license_types"][0]["code"] == "B25" and list(out["license_types"][0]) == [
             "code",
             "reason",
@@ -295,7 +296,9 @@ class TestSite:
         ("number", "gansu", "national"),
         [
             ("甘ICP备2023001234号-1", "pass", "pass"),
-            ("京ICP备2023001234号", "fail", "pass"),
+            # A site is filed where the enterprise is registered: a Gansu enterprise's
+            # filing from Beijing fails under either pack.
+            ("京ICP备2023001234号", "fail", "fail"),
             ("甘ICP备123号", "fail", "fail"),
             (None, "unknown", "unknown"),
         ],
@@ -480,7 +483,8 @@ class TestCompliance:
         [("2026-11-30", "fail"), ("2026-11-29", "pass"), ("2029-01-01", "fail"), (None, "pass")],
     )
     def test_barred_until(self, until: str | None, expected: str) -> None:
-        assert status(with_("history.barred_until", until), "compliance.ban") == expected
+        data = with_("history.barred", until is not None, with_("history.barred_until", until))
+        assert status(data, "compliance.ban") == expected
 
     @pytest.mark.parametrize(
         ("rejected", "gansu", "national"),
@@ -492,7 +496,7 @@ class TestCompliance:
         ],
     )
     def test_false_materials_ban_follows_the_pack(self, rejected: str, gansu: str, national: str) -> None:
-        data = with_("history.false_materials_on", rejected)
+        data = with_("history.barred", True, with_("history.false_materials_on", rejected))
         assert status(data, "compliance.ban") == gansu
         assert status(data, "compliance.ban", pack="national") == national
 
@@ -506,6 +510,7 @@ class TestNationalPack:
 
     def test_a_beijing_enterprise_is_not_refused_for_its_province(self) -> None:
         data = with_("enterprise.province", "北京市", with_("enterprise.city", "北京市"))
+        data = with_("website.icp_filing_number", "京ICP备2023001234号-1", data)
         assert run(data, pack="national").verdict == "eligible"
         assert run(data).verdict == "not_eligible"
 

@@ -6,11 +6,24 @@
     result = assess(parse_profile(data), pack)
     result.verdict, result.to_dict()
 
+Where things are: ``profile`` declares the profile (and so its JSON Schema,
+``schema``); ``conditions`` holds one small function per rule and the table
+of them; ``messages`` every text a rule says; ``reference`` the facts rules
+compare with; ``engine`` runs a pack's rules over a profile.
+
 Time limits of the case workflow are read from the same packs:
 ``load_pack("gansu").limit("acceptance")``.
 """
 
-from icpdesk.core.rules.engine import Assessment, Check, add_months, add_years, assess, normalize_lang
+from icpdesk.core.rules.engine import (
+    Assessment,
+    Check,
+    add_months,
+    add_years,
+    assess,
+    clear_memos,
+    normalize_lang,
+)
 from icpdesk.core.rules.packs import (
     Group,
     Limit,
@@ -38,6 +51,7 @@ __all__ = [
     "add_years",
     "assess",
     "available_packs",
+    "clear_memos",
     "load_pack",
     "normalize_lang",
     "parse_profile",

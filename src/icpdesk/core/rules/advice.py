@@ -9,16 +9,15 @@ reasons say so when the profile lists them.
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from icpdesk.core.rules.packs import RulePack
-    from icpdesk.core.rules.profile import Profile
 
-    Advice = tuple[tuple[str, str], ...]
+Advice = tuple[tuple[str, str], ...]
 
-__all__ = ["license_advice", "service_label"]
+__all__ = ["finance_services", "license_advice", "service_label"]
 
 _SERVICE_NAMES = {
     "installment": ("购物分期", "installment purchases"),
@@ -42,8 +41,25 @@ def service_label(service: str, lang: str = "zh-hans") -> str:
 DEFAULT_FINANCE_KEYWORDS = ("installment", "lending", "loan", "payment", "分期", "借贷", "贷款", "支付")
 
 
-@functools.cache
-def _texts(pack: RulePack, lang: str) -> tuple[str, str, str, str, tuple[str, ...]]:
+def finance_services(services: Iterable[str], keywords: Iterable[str]) -> list[str]:
+    """The services that are financial (installment, lending, payment, ...): those
+    naming one of ``keywords``, ignoring case."""
+    folded = tuple(k.casefold() for k in keywords)
+    return [s for s in services if any(k in s.casefold() for k in folded)]
+
+
+def _finance_keywords(pack: RulePack) -> tuple[str, ...]:
+    for rule in pack.rules:
+        if rule.id == "site.out_of_scope_services":
+            return tuple(str(k) for k in rule.params.get("finance_keywords", DEFAULT_FINANCE_KEYWORDS))
+    return DEFAULT_FINANCE_KEYWORDS
+
+
+def license_advice(
+    pack: RulePack, lang: str, third_party: bool | None, services: tuple[str, ...] | None
+) -> Advice:
+    """``((code, reason), ...)``: B25, and B21 when third parties trade. It reads
+    the two answers of the profile it is given, nothing else."""
     en = lang == "en"
     b25, b21 = pack.license_types["B25"], pack.license_types["B21"]
     authority = pack.authority_en if en else pack.authority_zh
@@ -57,7 +73,7 @@ def _texts(pack: RulePack, lang: str) -> tuple[str, str, str, str, tuple[str, ..
             "transaction-processing service for others (a marketplace)."
         )
         b21_maybe = " If third-party merchants will trade on the platform, B21 (EDI) is needed as well."
-        finance = (
+        finance_note = (
             " Note: neither B25 nor B21 covers {services}; "
             "these need the financial regulator's authorisation."
         )
@@ -68,49 +84,12 @@ def _texts(pack: RulePack, lang: str) -> tuple[str, str, str, str, tuple[str, ..
         )
         b21_reason = f"{b21.name_zh}：有第三方商家在平台上交易，平台为他人提供在线交易处理服务（交易市场）。"
         b21_maybe = "若将有第三方商家入驻交易，还需办理 B21（EDI）。"
-        finance = "注意：B25 与 B21 均不涵盖{services}，这些金融服务须取得金融监管部门的许可。"
-    keywords: tuple[str, ...] = DEFAULT_FINANCE_KEYWORDS
-    for rule in pack.rules:
-        if rule.id == "site.out_of_scope_services":
-            keywords = tuple(str(k) for k in rule.params.get("finance_keywords", keywords))
-    return b25_reason, b21_reason, b21_maybe, finance, tuple(k.casefold() for k in keywords)
-
-
-# The advice depends on two answers of the profile only; kept by them (bounded).
-_ADVICE: dict[tuple[RulePack, str, bool | None, tuple[str, ...] | None], Advice] = {}
-
-
-def clear_advice() -> None:
-    """Forget the remembered advice (see ``engine.clear_memos``)."""
-    _ADVICE.clear()
-
-
-def license_advice(profile: Profile, pack: RulePack, lang: str = "zh-hans") -> Advice:
-    """``((code, reason), ...)``: B25, and B21 when third parties trade."""
-    website = profile.website
-    key = (
-        pack,
-        "en" if lang == "en" else "zh",
-        None if website is None else website.third_party_merchants,
-        None if website is None else website.services,
-    )
-    advice = _ADVICE.get(key)
-    if advice is None:
-        if len(_ADVICE) >= 4096:
-            _ADVICE.clear()
-        advice = _ADVICE[key] = _advice(*key)
-    return advice
-
-
-def _advice(pack: RulePack, lang: str, third_party: bool | None, services: tuple[str, ...] | None) -> Advice:
-    b25_reason, b21_reason, b21_maybe, finance_note, keywords = _texts(pack, lang)
-    lang = "en" if lang == "en" else "zh-hans"
+        finance_note = "注意：B25 与 B21 均不涵盖{services}，这些金融服务须取得金融监管部门的许可。"
     note = ""
-    if services:
-        finance = [s for s in services if any(k in s.casefold() for k in keywords)]
-        if finance:
-            labels = [service_label(s, lang) for s in finance]
-            note = finance_note.format(services=(", " if lang == "en" else "、").join(labels))
+    finance = finance_services(services or (), _finance_keywords(pack))
+    if finance:
+        labels = [service_label(s, "en" if en else "zh-hans") for s in finance]
+        note = finance_note.format(services=(", " if en else "、").join(labels))
     if third_party:
         return (("B25", b25_reason + note), ("B21", b21_reason + note))
     if third_party is None:

@@ -1,24 +1,27 @@
 """The enterprise profile that the eligibility engine assesses.
 
-:func:`parse_profile` turns the decoded JSON of a profile into immutable
-named tuples, checking exactly what ``core/schemas/profile.schema.json``
-publishes: a malformed profile raises :class:`ProfileError` naming the JSON
-path of the first bad field (``security_staff[0].insured_months``). The
-parser is generated from the field kinds below, not driven by the schema at
-run time, because batch assessment parses tens of thousands of profiles a
-second; ``tests/core/test_profile.py`` keeps the two in step.
+The profile is declared once, as the msgspec structs below: the decoder, the
+published JSON Schema (``core/schemas/profile.schema.json``, written by
+:func:`icpdesk.core.rules.schema.profile_schema`) and docs/profile.md follow
+from them. :func:`parse_profile` decodes JSON bytes, text or an already
+decoded dict straight into the structs; a malformed profile raises
+:class:`ProfileError` naming the JSON path of the bad field
+(``security_staff[0].insured_months``) and the problem, in Chinese and English.
 
-Values that are well formed but wrong (a bad check character, an unknown
-legal form) are *not* errors here: the engine assesses them and the matching
-rule fails. ``None`` means the information is missing (the rule is unknown).
+Every field but ``enterprise.name`` is optional and defaults to ``None``:
+absent (or ``null``) means the information is missing, and the rules that
+need it yield ``unknown``. Values that are well formed but wrong (a bad check
+character, an unknown legal form) are not errors here: the matching rule fails.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import fields
+import json
+import re
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Annotated, Any
+
+import msgspec
 
 __all__ = [
     "LEGAL_FORMS",
@@ -44,6 +47,164 @@ LEGAL_FORMS = (
 )
 
 
+def _about(description: str, **extra: Any) -> msgspec.Meta:
+    return msgspec.Meta(description=description, **extra)
+
+
+Count = Annotated[int, msgspec.Meta(ge=0)]
+Amount = Annotated[float, msgspec.Meta(ge=0)]
+Strings = tuple[str, ...]
+
+# Every part of the profile is a frozen struct (immutable, and so hashable) that
+# refuses unknown keys: a typo is an error, not silently missing information.
+
+
+class Enterprise(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The applicant as on its business license."""
+
+    name: Annotated[
+        str, _about("Registered company name, as on the business license; not blank.", pattern=r"\S")
+    ]
+    uscc: Annotated[str | None, _about("Unified social credit code (18 characters, GB 32100-2015).")] = None
+    legal_form: Annotated[
+        str | None,
+        _about(
+            "One of " + ", ".join(LEGAL_FORMS) + ". Any other string is assessed and fails "
+            "entity.legal_form; it must agree with characters 1-2 of the credit code.",
+            examples=["limited_company"],
+        ),
+    ] = None
+    province: Annotated[
+        str | None, _about("Province of registration, e.g. 甘肃省 (甘肃, CN-GS accepted).")
+    ] = None
+    city: Annotated[str | None, _about("Prefecture-level city, e.g. 兰州市.")] = None
+    registered_on: Annotated[date | None, _about("Date of registration (成立日期).")] = None
+    registered_capital_cny: Annotated[
+        Amount | None, _about("Registered capital in CNY (subscribed or paid in).")
+    ] = None
+    business_scope: Annotated[str | None, _about("Business scope as on the license.")] = None
+    on_abnormal_list: Annotated[bool | None, _about("On the abnormal-operations list (经营异常名录).")] = None
+    on_serious_violation_list: Annotated[
+        bool | None, _about("On the serious-violation list (严重违法失信名单).")
+    ] = None
+
+
+class Website(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The platform's site."""
+
+    domain: Annotated[str | None, _about("The site's domain, e.g. gansu-ec.com.")] = None
+    domain_holder: Annotated[str | None, _about("Holder of the domain, as on the domain certificate.")] = None
+    icp_filing_number: Annotated[
+        str | None,
+        _about("ICP filing number, e.g. 甘ICP备2023001234号-1; filed in the enterprise's province."),
+    ] = None
+    server_regions: Annotated[
+        Strings | None,
+        _about(
+            "ISO 3166-2 codes (CN-GS, CN-BJ, ...) or country codes (US) of the servers. "
+            "CN-HK, CN-MO, CN-TW are not mainland. Empty means unknown."
+        ),
+    ] = None
+    modules: Annotated[
+        Strings | None,
+        _about(
+            "Live modules: product_display, user_registration, order_payment, order_management, "
+            "logistics_tracking."
+        ),
+    ] = None
+    content_compliant: Annotated[bool | None, _about("No prohibited content.")] = None
+    third_party_merchants: Annotated[
+        bool | None, _about("Third-party merchants trade on the platform (needs B21 too).")
+    ] = None
+    services: Annotated[
+        Strings | None,
+        _about(
+            "Extra services offered, e.g. installment, lending, payment (financial services are out of "
+            "the ICP scope); [] means none."
+        ),
+    ] = None
+    financial_authorisation: Annotated[
+        bool | None,
+        _about("The financial services listed have the financial regulator's authorisation."),
+    ] = None
+
+
+class StaffMember(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A candidate for the full-time network-security manager."""
+
+    name: Annotated[str | None, _about("Name, to label the findings.")] = None
+    id_number: Annotated[
+        str | None, _about("Resident identity number (GB 11643); an invalid one fails the candidate.")
+    ] = None
+    major: Annotated[str | None, _about("Field of study, e.g. 网络空间安全.")] = None
+    certificates: Annotated[Strings | None, _about("Security certificates, e.g. CISSP, CCNA, CISP.")] = None
+    full_time: Annotated[bool | None, _about("Works full-time for the enterprise.")] = None
+    insured_province: Annotated[
+        str | None, _about("Where the enterprise pays the social insurance, e.g. 甘肃省.")
+    ] = None
+    insured_months: Annotated[
+        Count | None,
+        _about("Months of social insurance paid by this enterprise, up to the most recent month."),
+    ] = None
+
+
+class CapitalProof(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What proves the capital."""
+
+    verification_report: Annotated[bool | None, _about("A capital verification report exists.")] = None
+    bank_statement_months: Annotated[
+        Count | None, _about("Months of basic-account statements available.")
+    ] = None
+
+
+class Violation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """An internet-information-service violation."""
+
+    date: Annotated[date, _about("Date of the violation.")]
+    description: Annotated[str | None, _about("What it was, e.g. 发布虚假广告.")] = None
+
+
+class History(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The enterprise's record with the regulator."""
+
+    violations: Annotated[
+        tuple[Violation, ...] | None, _about("Internet-information-service violations; [] means none.")
+    ] = None
+    barred: Annotated[
+        bool | None,
+        _about(
+            "A bar from applying is on record (imposed by the authority, or a rejection for false "
+            "materials). false: none, and compliance.ban can pass; true: barred_until and/or "
+            "false_materials_on say until when."
+        ),
+    ] = None
+    barred_until: Annotated[date | None, _about("Barred from applying up to and including this date.")] = None
+    false_materials_on: Annotated[
+        date | None,
+        _about("Date an application was rejected for false materials; the pack's ban limit runs from it."),
+    ] = None
+
+
+class Profile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The input of `icpdesk assess`: what is known of an enterprise applying for the ICP license.
+    A null or absent optional field means the information is missing: the rules that need it yield
+    `unknown`. Well-formed but wrong values (a bad check character, an unknown legal form) are
+    assessed and fail the matching rule. See docs/profile.md."""
+
+    enterprise: Enterprise
+    website: Website | None = None
+    security_staff: Annotated[
+        tuple[StaffMember, ...] | None,
+        _about("Candidates for the full-time network-security manager. Empty array: nobody."),
+    ] = None
+    capital_proof: CapitalProof | None = None
+    history: History | None = None
+    assessed_on: Annotated[date | None, _about("Assessment date; `--on` overrides it; default today.")] = None
+
+
+# ------------------------------------------------------------------ errors
+
+
 class ProfileError(ValueError):
     """A malformed profile; ``field`` is the JSON path of the bad field."""
 
@@ -60,361 +221,102 @@ class ProfileError(ValueError):
         return {"field": self.field, "message": self.message(lang)}
 
 
-class Enterprise(NamedTuple):
-    name: str
-    uscc: str | None = None
-    legal_form: str | None = None
-    province: str | None = None
-    city: str | None = None
-    registered_on: date | None = None
-    registered_capital_cny: int | float | None = None
-    business_scope: str | None = None
-    on_abnormal_list: bool | None = None
-    on_serious_violation_list: bool | None = None
+_DECODER = msgspec.json.Decoder(Profile)
 
 
-class Website(NamedTuple):
-    domain: str | None = None
-    domain_holder: str | None = None
-    icp_filing_number: str | None = None
-    server_regions: tuple[str, ...] | None = None
-    modules: tuple[str, ...] | None = None
-    content_compliant: bool | None = None
-    third_party_merchants: bool | None = None
-    services: tuple[str, ...] | None = None
-    financial_authorisation: bool | None = None
+def parse_profile(data: bytes | str | dict[str, Any] | Any) -> Profile:
+    """Decode a profile from JSON (bytes or text) or from a decoded dict; raise
+    :class:`ProfileError` if it is malformed."""
+    try:
+        if isinstance(data, bytes | str):
+            profile: Profile = _DECODER.decode(data)
+        else:
+            profile = msgspec.convert(data, Profile)
+    except msgspec.ValidationError as exc:
+        raise _translate(str(exc), data) from None
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        raise _not_json(data) from None
+    return profile
 
 
-class StaffMember(NamedTuple):
-    name: str | None = None
-    id_number: str | None = None
-    major: str | None = None
-    certificates: tuple[str, ...] | None = None
-    full_time: bool | None = None
-    insured_province: str | None = None
-    insured_months: int | None = None
+# msgspec's messages, e.g. "Expected `int | null`, got `str` - at `$.security_staff[0].insured_months`",
+# in the desk's words. Anything not matched here is passed on as msgspec words it.
+_AT = re.compile(r"^(?P<what>.*?)(?: - at `(?P<path>[^`]*)`)?$", re.S)
+_EXPECTED = re.compile(r"^Expected `(?P<expected>[^`]*)`, got `(?P<got>[^`]*)`$")
+_MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]*)`$")
+_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<name>[^`]*)`$")
 
-
-class CapitalProof(NamedTuple):
-    verification_report: bool | None = None
-    bank_statement_months: int | None = None
-
-
-class Violation(NamedTuple):
-    date: date
-    description: str | None = None
-
-
-class History(NamedTuple):
-    violations: tuple[Violation, ...] | None = None
-    barred_until: date | None = None
-    false_materials_on: date | None = None
-
-
-class Profile(NamedTuple):
-    enterprise: Enterprise
-    website: Website | None = None
-    security_staff: tuple[StaffMember, ...] | None = None
-    capital_proof: CapitalProof | None = None
-    history: History | None = None
-    assessed_on: date | None = None
-
-
-def fast_constructor[T](cls: type[T]) -> Callable[..., T]:
-    """A positional constructor (every field, in order) for a frozen slotted
-    dataclass, several times faster than its ``__init__``: it sets the slots
-    directly, which is what ``__init__`` does through ``object.__setattr__``.
-    Generated as straight-line code, as :mod:`dataclasses` itself does."""
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    for name in names:
-        if not name.isidentifier():  # pragma: no cover - our own dataclasses
-            raise TypeError(name)
-        scope[f"_set_{name}"] = getattr(cls, name).__set__
-    lines = [f"def build({', '.join(names)}):", "    obj = _new(_cls)"]
-    lines += [f"    _set_{name}(obj, {name})" for name in names]
-    lines.append("    return obj")
-    exec("\n".join(lines), scope)  # noqa: S102 - field names of our own classes, checked above
-    build: Callable[..., T] = scope["build"]
-    return build
-
-
-# ------------------------------------------------------------------ checking helpers
-# Each takes a value and its JSON path and returns the value to keep, or
-# raises ProfileError naming the path.
-
+_JSON_TYPES = {"int": "integer", "float": "number", "str": "string", "bool": "boolean"}
+_JSON_TYPES |= {"object": "object", "array": "array", "null": "null", "date": "date"}
 _TYPE_ZH = {"string": "字符串", "boolean": "布尔值", "integer": "整数", "number": "数字", "array": "数组"}
 _TYPE_ZH |= {"object": "对象", "date": "日期（YYYY-MM-DD）"}
 
 
-_JSON_TYPES: dict[type, str] = {
-    type(None): "null",
-    bool: "boolean",
-    int: "integer",
-    float: "number",
-    str: "string",
-    list: "array",
-    dict: "object",
-}
+def _translate(message: str, data: Any) -> ProfileError:
+    match = _AT.match(message)
+    what = match["what"] if match else message
+    at = (match["path"] if match else None) or "$"
+    path = at.removeprefix("$").removeprefix(".") or "$"
 
+    def below(name: str) -> str:
+        return name if path == "$" else f"{path}.{name}"
 
-def _path(parent: str, key: str) -> str:
-    return f"{parent}.{key}" if parent else key
-
-
-def _type_error(path: str, expected: str, value: Any) -> ProfileError:
-    got = _JSON_TYPES.get(type(value), type(value).__name__)
-    return ProfileError(
-        path,
-        f"应为{_TYPE_ZH[expected]}，实际为 {got}",
-        f"expected {'a date (YYYY-MM-DD)' if expected == 'date' else expected}, got {got}",
-    )
-
-
-def _missing(path: str) -> ProfileError:
-    return ProfileError(path, "缺少必填字段", "required field is missing")
-
-
-def _unknown_keys(obj: dict[str, Any], allowed: frozenset[str], parent: str) -> None:
-    for key in obj:
-        if key not in allowed:
-            raise ProfileError(_path(parent, key), "未知字段", "unknown field")
-
-
-def _nonneg_int_value(value: Any, path: str) -> int:
-    """``value`` as a whole number of at least 0 (``3.0`` is 3); else ProfileError."""
-    if type(value) is float and value.is_integer():
-        value = int(value)
-    if type(value) is not int:
-        raise _type_error(path, "integer", value)
-    if value < 0:
-        raise ProfileError(path, "不能为负数", "must not be negative")
-    return value
-
-
-def _nonneg_number_value(value: Any, path: str) -> int | float:
-    if type(value) is not int and type(value) is not float:
-        raise _type_error(path, "number", value)
-    if value < 0:
-        raise ProfileError(path, "不能为负数", "must not be negative")
-    return value
-
-
-def _date_value(value: Any, path: str) -> date:
-    if type(value) is not str:
-        raise _type_error(path, "date", value)
-    if len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ProfileError(
-        path, f"日期无效：{value!r}（应为 YYYY-MM-DD）", f"invalid date {value!r} (YYYY-MM-DD)"
-    )
-
-
-def _strings_value(value: Any, path: str) -> tuple[str, ...]:
-    if type(value) is not list:
-        raise _type_error(path, "array", value)
-    for i, item in enumerate(value):
-        if type(item) is not str:
-            raise _type_error(f"{path}[{i}]", "string", item)
-    return tuple(value)
-
-
-def _name_value(value: Any, path: str) -> str:
-    if value is None:
-        raise _missing(path)
-    if type(value) is not str:
-        raise _type_error(path, "string", value)
-    if not value.strip():
-        raise ProfileError(path, "企业名称不能为空", "must not be empty")
-    return value
-
-
-def _required_date_value(value: Any, path: str) -> date:
-    if value is None:
-        raise _missing(path)
-    return _date_value(value, path)
-
-
-def _items_value(parse: Callable[[dict[str, Any], str], Any], value: Any, path: str) -> tuple[Any, ...]:
-    """A list of objects, each parsed by ``parse``."""
-    if type(value) is not list:
-        raise _type_error(path, "array", value)
-    found = []
-    for i, item in enumerate(value):
-        item_path = f"{path}[{i}]"
-        if type(item) is not dict:
-            raise _type_error(item_path, "object", item)
-        found.append(parse(item, item_path))
-    return tuple(found)
-
-
-# ------------------------------------------------------------------ the sections
-# Each section's parser is generated from its dataclass and the kind of each
-# field: straight-line code that checks the fields in order (inline for a
-# string or a flag, through the helpers above for the rest) and raises on the
-# first bad one, naming its JSON path. The kinds follow
-# core/schemas/profile.schema.json; tests/core/test_profile.py holds the two
-# together.
-
-# kind -> (when the value is wrong, the error); the error is raised
-_INLINE: dict[str, tuple[str, str]] = {
-    "str": ("v is not None and type(v) is not str", "_type_error({path}, 'string', v)"),
-    "bool": ("v is not None and v is not True and v is not False", "_type_error({path}, 'boolean', v)"),
-}
-# kind -> (when the value needs the helper, the helper); the helper returns the
-# value to keep or raises
-_HELPED: dict[str, tuple[str, str]] = {
-    "int": ("v is not None and (type(v) is not int or v < 0)", "_nonneg_int_value"),
-    "number": (
-        "v is not None and ((type(v) is not int and type(v) is not float) or v < 0)",
-        "_nonneg_number_value",
-    ),
-    "date": ("v is not None", "_date_value"),
-    "strings": ("v is not None", "_strings_value"),
-    "name": ("True", "_name_value"),
-    "required_date": ("True", "_required_date_value"),
-}
-_HELPERS: dict[str, Callable[[Any, str], Any]] = {
-    "_nonneg_int_value": _nonneg_int_value,
-    "_nonneg_number_value": _nonneg_number_value,
-    "_date_value": _date_value,
-    "_strings_value": _strings_value,
-    "_name_value": _name_value,
-    "_required_date_value": _required_date_value,
-}
-
-Parser = Callable[[dict[str, Any], str], Any]
-
-
-def _section_parser(
-    cls: type,
-    kinds: dict[str, str],
-    objects: dict[str, Parser] | None = None,
-    lists: dict[str, Parser] | None = None,
-) -> Parser:
-    """``parse(obj, path)`` for the dataclass ``cls``. ``kinds`` gives the kind of
-    each plain field; ``objects`` the fields holding one nested object and
-    ``lists`` those holding a list of them, with their parsers. Absent and
-    null fields are ``None``."""
-    objects = objects or {}
-    lists = lists or {}
-    names = list(cls._fields)  # type: ignore[attr-defined]
-    if sorted(names) != sorted([*kinds, *objects, *lists]):  # pragma: no cover - our own dataclasses
-        raise TypeError(f"{cls.__name__}: every field needs exactly one kind")
-    scope: dict[str, Any] = {
-        "_allowed": frozenset(names),
-        "_unknown_keys": _unknown_keys,
-        "_type_error": _type_error,
-        "_items_value": _items_value,
-        "_new": tuple.__new__,
-        "_cls": cls,
-        **_HELPERS,
-    }
-    lines = [
-        "def parse(obj, path):",
-        "    if not _allowed.issuperset(obj):",
-        "        _unknown_keys(obj, _allowed, path)",
-        "    get = obj.get",
-    ]
-    for index, name in enumerate(names):
-        if not name.isidentifier():  # pragma: no cover - our own dataclasses
-            raise TypeError(name)
-        field_path = f"(path + '.{name}' if path else '{name}')"
-        lines.append(f"    v = get('{name}')")
-        if name in objects:
-            scope[f"_parse_{name}"] = objects[name]
-            lines += [
-                "    if v is not None:",
-                "        if type(v) is not dict:",
-                f"            raise _type_error({field_path}, 'object', v)",
-                f"        v = _parse_{name}(v, {field_path})",
-            ]
-        elif name in lists:
-            scope[f"_parse_{name}"] = lists[name]
-            lines += ["    if v is not None:", f"        v = _items_value(_parse_{name}, v, {field_path})"]
-        elif kinds[name] in _INLINE:
-            condition, error = _INLINE[kinds[name]]
-            lines += [f"    if {condition}:", f"        raise {error.format(path=field_path)}"]
-        else:
-            condition, helper = _HELPED[kinds[name]]
-            lines += [f"    if {condition}:", f"        v = {helper}(v, {field_path})"]
-        lines.append(f"    f{index} = v")
-    lines.append(f"    return _new(_cls, ({''.join(f'f{i}, ' for i in range(len(names)))}))")
-    exec("\n".join(lines), scope)  # noqa: S102 - generated from our own dataclasses, names checked
-    parse: Parser = scope["parse"]
-    return parse
-
-
-_STR, _BOOL, _INT, _STRINGS, _DATE = "str", "bool", "int", "strings", "date"
-
-_profile = _section_parser(
-    Profile,
-    {"assessed_on": _DATE},
-    objects={
-        "enterprise": _section_parser(
-            Enterprise,
-            {
-                "name": "name",
-                "uscc": _STR,
-                "legal_form": _STR,
-                "province": _STR,
-                "city": _STR,
-                "registered_on": _DATE,
-                "registered_capital_cny": "number",
-                "business_scope": _STR,
-                "on_abnormal_list": _BOOL,
-                "on_serious_violation_list": _BOOL,
-            },
-        ),
-        "website": _section_parser(
-            Website,
-            {
-                "domain": _STR,
-                "domain_holder": _STR,
-                "icp_filing_number": _STR,
-                "server_regions": _STRINGS,
-                "modules": _STRINGS,
-                "content_compliant": _BOOL,
-                "third_party_merchants": _BOOL,
-                "services": _STRINGS,
-                "financial_authorisation": _BOOL,
-            },
-        ),
-        "capital_proof": _section_parser(
-            CapitalProof, {"verification_report": _BOOL, "bank_statement_months": _INT}
-        ),
-        "history": _section_parser(
-            History,
-            {"barred_until": _DATE, "false_materials_on": _DATE},
-            lists={"violations": _section_parser(Violation, {"date": "required_date", "description": _STR})},
-        ),
-    },
-    lists={
-        "security_staff": _section_parser(
-            StaffMember,
-            {
-                "name": _STR,
-                "id_number": _STR,
-                "major": _STR,
-                "certificates": _STRINGS,
-                "full_time": _BOOL,
-                "insured_province": _STR,
-                "insured_months": _INT,
-            },
+    if found := _MISSING.match(what):
+        return ProfileError(below(found["name"]), "缺少必填字段", "required field is missing")
+    if found := _UNKNOWN.match(what):
+        return ProfileError(below(found["name"]), "未知字段", "unknown field")
+    if found := _EXPECTED.match(what):
+        wanted = found["expected"].removesuffix(" | null")
+        expected = _JSON_TYPES.get(wanted, wanted)
+        got = _JSON_TYPES.get(found["got"], found["got"])
+        shown = "a date (YYYY-MM-DD)" if expected == "date" else expected
+        return ProfileError(
+            path, f"应为{_TYPE_ZH.get(expected, expected)}，实际为 {got}", f"expected {shown}, got {got}"
         )
-    },
-)
-_TOP = frozenset(Profile._fields)
+    if what.startswith("Expected `") and ">= 0" in what:
+        return ProfileError(path, "不能为负数", "must not be negative")
+    if what.startswith("Expected `str` matching regex"):  # only the name has a pattern: not blank
+        return ProfileError(path, "企业名称不能为空", "must not be empty")
+    if what.startswith("Invalid RFC3339 encoded date"):
+        value = _value_at(data, at)
+        return ProfileError(
+            path, f"日期无效：{value!r}（应为 YYYY-MM-DD）", f"invalid date {value!r} (YYYY-MM-DD)"
+        )
+    if what == "Number out of range":
+        return ProfileError(path, "数值超出范围", "number out of range")
+    return ProfileError(path, what, what)
 
 
-def parse_profile(data: Any) -> Profile:
-    """Check and convert a decoded JSON profile; raise :class:`ProfileError` if malformed."""
-    if type(data) is not dict:
-        raise _type_error("$", "object", data)
-    if data.get("enterprise") is None and _TOP.issuperset(data):
-        raise _missing("enterprise")
-    profile: Profile = _profile(data, "")
-    return profile
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def _value_at(data: Any, at: str) -> Any:
+    """The value at a msgspec path (``$.history.violations[0].date``), to quote it in a message."""
+    if isinstance(data, bytes | str):
+        data = msgspec.json.decode(data)
+    for key, index in _STEP.findall(at.removeprefix("$")):
+        data = data[int(index)] if index else data[key]
+    return data
+
+
+def _not_json(data: Any) -> ProfileError:
+    """Why ``data`` (text or bytes) is not JSON: the first byte that is not UTF-8,
+    else the standard library's reading of the syntax error."""
+    text = data
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            byte = data[exc.start]
+            return ProfileError(
+                "$",
+                f"不是有效的 UTF-8 文本：第 {exc.start + 1} 个字节（0x{byte:02x}）无法解码",
+                f"not valid UTF-8: byte {exc.start + 1} (0x{byte:02x}) cannot be decoded",
+            )
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        detail = str(exc)
+    else:  # valid for the standard library but not for msgspec (e.g. NaN)
+        detail = "unsupported value"
+    return ProfileError("$", f"不是有效的 JSON：{detail}", f"not valid JSON: {detail}")
