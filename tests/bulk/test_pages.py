@@ -134,3 +134,11 @@ def test_list_pages_link_their_exports_with_their_filters(personas: Personas) ->
     assert "/api/v1/exports/licenses?format=xlsx&state=valid" in licenses
     exported = client.get("/api/v1/exports/cases?format=csv&state=filed&overdue=on")
     assert exported.status_code == 200
+
+
+def test_the_pages_speak_english_too(personas: Personas) -> None:
+    client = signed_in(personas.consultant)
+    page = client.get("/bulk/imports/", headers={"Accept-Language": "en"}).content.decode()
+    assert "Import clients" in page and "Download the import template" in page
+    book = client.get("/bulk/book/", headers={"Accept-Language": "en"}).content.decode()
+    assert "Assess the whole book" in book and "Export the assessments" in book

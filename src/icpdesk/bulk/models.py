@@ -6,14 +6,15 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    PENDING = "pending", "等待中"
-    RUNNING = "running", "进行中"
-    DONE = "done", "已完成"
-    REJECTED = "rejected", "有错误，未导入"
-    FAILED = "failed", "失败"
+    PENDING = "pending", _("等待中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    REJECTED = "rejected", _("有错误，未导入")
+    FAILED = "failed", _("失败")
 
 
 class ImportRun(models.Model):
