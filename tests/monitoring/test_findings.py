@@ -218,3 +218,12 @@ def test_no_https_on_a_plain_http_site(site: Site) -> None:
     found = findings(scan(site.good().url))
     assert found["no_https"].message_code == "no_https.no_service"
     assert found["no_https"].severity == "medium"
+
+
+def test_a_name_that_does_not_resolve_is_unreachable(monkeypatch: Any) -> None:
+    from icpdesk.lib import netguard
+
+    monkeypatch.setattr(netguard, "resolve", lambda host, port: [])
+    found = findings(scan("https://gone.example.cn/"))
+    assert list(found) == ["unreachable"]
+    assert found["unreachable"].params == {"reason": "the name does not resolve"}

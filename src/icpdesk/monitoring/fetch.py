@@ -222,8 +222,15 @@ class Scanner:
         """Read the site; raise :class:`netguard.AddressRefused` when its home page (or a redirect
         of it) is an address the desk does not connect to."""
         url = start_url(value)
-        await asyncio.to_thread(netguard.check_url, url)
-        home, tls, tls_reason, failure = await self._home(url)
+        try:
+            await asyncio.to_thread(netguard.check_url, url)
+            home, tls, tls_reason, failure = await self._home(url)
+        except netguard.AddressRefused as refused:
+            if refused.code != "unresolvable":
+                raise
+            # A name that does not resolve is a site that cannot be reached, not a refusal.
+            reason = {"reason": "the name does not resolve"}
+            return SiteEvidence(start_url=str(url), home=None, failure=("unreachable.connect", reason))
         evidence = SiteEvidence(start_url=str(url), home=None, tls=tls, tls_reason=tls_reason)
         if home is None:
             return replace(evidence, failure=failure)
