@@ -14,7 +14,18 @@ import sys
 from collections.abc import Sequence
 
 SUBCOMMANDS = (
-    "assess", "calendar", "check", "scan", "keys", "imports", "export", "serve", "demo", "worker", "manage",
+    "assess",
+    "calendar",
+    "check",
+    "scan",
+    "keys",
+    "audit",
+    "imports",
+    "export",
+    "serve",
+    "demo",
+    "worker",
+    "manage",
 )
 
 

@@ -1,4 +1,4 @@
-"""The agency's import page, its progress and error table, the header mapping, and the book assessment page."""
+"""The agency's import page, its progress and error table, the header mapping, the book assessment page."""
 
 from __future__ import annotations
 

@@ -43,9 +43,7 @@ def test_sign_in_after_a_key_change_is_no_500(person: User, settings: Any, clien
     assert page.status_code in (200, 302)
 
 
-def test_an_undecryptable_value_reads_empty_and_is_saved_back_unchanged(
-    person: User, settings: Any
-) -> None:
+def test_an_undecryptable_value_reads_empty_and_is_saved_back_unchanged(person: User, settings: Any) -> None:
     stored = _stored_phone(person)
     settings.FIELD_ENCRYPTION_KEYS = [NEW]
     again = User.objects.get(pk=person.pk)

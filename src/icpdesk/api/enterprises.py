@@ -303,8 +303,8 @@ def patch_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpri
         form = EnterpriseForm(profile_form_data({**current, **sent}), instance=enterprise)
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
-            name = {"services_text": "services", "__all__": None}.get(field, field)
-            message = f"{name}：{errors[0]}" if name else str(errors[0])
-            raise InvalidInput(message, message, field=name)
+            shown: str | None = {"services_text": "services", "__all__": None}.get(field, field)
+            message = f"{shown}：{errors[0]}" if shown else str(errors[0])
+            raise InvalidInput(message, message, field=shown)
         enterprise_actions.update_enterprise(user, enterprise, form.values())
     return get_enterprise(request, enterprise_id)

@@ -35,6 +35,7 @@ QUEUE_LABELS: dict[str, tuple[str, str]] = {
     APPROVER: ("待审核决定与发证", "Waiting for decision and certificate"),
 }
 
+
 @dataclass
 class Row:
     application: Application

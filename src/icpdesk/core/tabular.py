@@ -28,11 +28,11 @@ __all__ = [
     "fold_width",
     "is_blank",
     "normalize_header",
+    "parse_amount",
     "parse_bool",
     "parse_choice",
     "parse_count",
     "parse_date",
-    "parse_amount",
     "parse_list",
     "parse_text",
 ]
@@ -131,9 +131,7 @@ def parse_date(value: object) -> datetime.date | None:
     try:
         return datetime.date(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError:
-        raise TabularError(
-            "date", f"日期不存在：{_shown(value)}", f"no such date: {_shown(value)}"
-        ) from None
+        raise TabularError("date", f"日期不存在：{_shown(value)}", f"no such date: {_shown(value)}") from None
 
 
 def _date_error(value: object) -> TabularError:
@@ -145,7 +143,9 @@ def _date_error(value: object) -> TabularError:
 
 
 _UNITS = {"": 1, "元": 1, "万": 10_000, "万元": 10_000, "亿": 100_000_000, "亿元": 100_000_000}
-_AMOUNT = re.compile(r"^(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|亿元|万|亿|元)?$")
+_AMOUNT = re.compile(
+    r"^(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|亿元|万|亿|元)?$"
+)
 
 
 def parse_amount(value: object) -> int | None:
@@ -167,7 +167,9 @@ def parse_amount(value: object) -> int | None:
         except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
             raise _amount_error(value) from None
     if number < 0:
-        raise TabularError("negative", f"金额不能为负数：{_shown(value)}", f"negative amount: {_shown(value)}")
+        raise TabularError(
+            "negative", f"金额不能为负数：{_shown(value)}", f"negative amount: {_shown(value)}"
+        )
     if number != number.to_integral_value():
         raise TabularError(
             "fraction",
@@ -302,7 +304,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         if encoding == "gb18030":
             # GB18030 decodes almost any byte string; text that is mostly control characters or
             # unassigned code points is a binary file, not a Chinese CSV.
-            odd = sum(1 for ch in text if unicodedata.category(ch) in {"Cc", "Co", "Cn"} and ch not in "\r\n\t")
+            odd = sum(
+                1 for ch in text if unicodedata.category(ch) in {"Cc", "Co", "Cn"} and ch not in "\r\n\t"
+            )
             if odd > max(2, len(text) // 100):
                 raise _encoding_error()
             try:

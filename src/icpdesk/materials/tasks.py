@@ -50,4 +50,3 @@ def enqueue_check(version_id: int) -> None:
         # The queue being down must not lose the upload: the version stays
         # pending, and the page shows its checks as not run yet.
         logger.exception("could not enqueue the check of version %s", version_id)
-
