@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_DB ?= $(CURDIR)/var/demo.sqlite3
 PORT ?= 8000
 
 .PHONY: venv demo test lint typecheck pytest bench lock clean
@@ -19,7 +18,7 @@ $(STAMP): requirements/lock.txt pyproject.toml
 
 demo: venv
 	mkdir -p var
-	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/icpdesk demo --port $(PORT)
+	$(BIN)/icpdesk demo --port $(PORT)
 
 lint: venv
 	$(BIN)/ruff check src tests bench
