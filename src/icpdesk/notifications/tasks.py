@@ -64,8 +64,7 @@ def _sweep_waiting() -> bool:
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # pragma: no cover
         return False
-    from django.tasks import default_task_backend
-
-    if type(default_task_backend).__module__.split(".")[0] != "django_tasks_db":
+    # The backend itself: ``default_task_backend`` is a proxy whose own type says nothing.
+    if type(daily_sweep.get_backend()).__module__.split(".")[0] != "django_tasks_db":
         return False
     return DBTaskResult.objects.filter(task_path=daily_sweep.module_path, status="READY").exists()
