@@ -266,23 +266,25 @@ def test_a_running_batch_shows_how_far_it_has_come(personas: Any, monkeypatch: A
         Mandate.objects.create(
             agency=personas.agency, enterprise=make_enterprise(f"庆阳第{n}电子商务有限公司", city="庆阳市")
         )
+    # One client a chunk: each chunk done adds its documents to the batch's progress.
+    monkeypatch.setattr(services, "CHUNK", 1)
     batch = services.start_weekly_batch(personas.consultant, "docx", today=date(2026, 12, 1))
     assert (batch.status, batch.count, batch.total) == ("pending", 0, 3)  # three clients, one file each
-    page = _client(personas, "consultant").get(reverse("paperwork:weekly")).content.decode()
-    assert "0 / 3" in page
-    # One client a chunk: after each, the row says how many documents are done.
-    monkeypatch.setattr(services, "CHUNK", 1)
-    seen: list[int] = []
-    drafts = services.weekly_drafts
-
-    def watching(*args: Any, **kwargs: Any) -> Any:
-        seen.append(GeneratedDocument.objects.get(pk=batch.pk).count)
-        return drafts(*args, **kwargs)
-
-    monkeypatch.setattr(services, "weekly_drafts", watching)
-    done = services.build_weekly_batch(batch.pk, "docx", date(2026, 12, 1))
-    assert seen == [0, 1, 2]
+    client = _client(personas, "consultant")
+    page = client.get(reverse("paperwork:weekly")).content.decode()
+    assert "0 / 3" in page and 'hx-trigger="every 2s"' in page
+    chunks = list(batch.chunks.order_by("number"))
+    assert [c.state for c in chunks] == ["queued"] * 3
+    assert services.run_weekly_chunk(chunks[0].pk) == "done"
+    fragment = client.get(reverse("paperwork:weekly"), HTTP_HX_REQUEST="true").content.decode()
+    assert "1 / 3" in fragment and "<h1>" not in fragment
+    for chunk in chunks[1:]:
+        services.run_weekly_chunk(chunk.pk)
+    assert services.assemble_weekly_batch(batch.pk) == "ready"
+    done = GeneratedDocument.objects.get(pk=batch.pk)
     assert (done.status, done.count, done.total) == ("ready", 3, 3)
+    fragment = client.get(reverse("paperwork:weekly"), HTTP_HX_REQUEST="true").content.decode()
+    assert "every 2s" not in fragment and reverse("paperwork:download", args=[batch.pk]) in fragment
 
 
 def test_a_batch_format_is_checked(personas: Any) -> None:

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import tempfile
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import perf_counter
 from typing import IO, Any
 
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from icpdesk.accounts.choices import OrgKind, Role, Scope
@@ -31,14 +34,19 @@ from icpdesk.enterprises.models import Enterprise
 from icpdesk.lib.errors import Forbidden, InvalidInput, NotFound
 from icpdesk.paperwork import context, documents
 from icpdesk.paperwork.documents import Document
-from icpdesk.paperwork.models import GeneratedDocument
+from icpdesk.paperwork.models import GeneratedDocument, WeeklyChunk
 from icpdesk.paperwork.render import Rendered, render
 
 REGULATOR_ROLES = (Role.REVIEWER, Role.INSPECTOR, Role.APPROVER, Role.ADMIN)
 BATCH_FORMATS = ("docx", "pdf", "both")
 WEEKLY = "weekly_report"
 BATCH = "weekly_batch"
-CHUNK = 500
+# Clients per chunk, each chunk its own task: a few minutes of work in PDF, so a chunk whose worker
+# died costs little to do again, and a batch of 20,000 clients is a hundred tasks to share.
+CHUNK = 200
+# A running chunk (or a batch's assembly) with no sign of life for this long is taken to be dead.
+STALE_CLAIM = timedelta(minutes=5)
+HEARTBEAT = 10  # clients between a chunk's progress updates
 
 
 # ------------------------------------------------------------------ who may
@@ -295,92 +303,258 @@ def batch_formats(fmt: str) -> tuple[str, ...]:
 
 
 def start_weekly_batch(user: Any, fmt: str, *, today: date | None = None) -> GeneratedDocument:
-    """Record a batch of every client's weekly report and queue it for the background workers."""
+    """Record a batch of every client's weekly report, split into chunks for the background workers."""
     if not is_agency_user(user):
         raise NotFound("没有找到该页面。", "No such page.")
     if fmt not in BATCH_FORMATS:
         raise InvalidInput("请选择 Word、PDF 或两者。", "Choose Word, PDF or both.", field="format")
     today = today or timezone.localdate()
-    batch = GeneratedDocument.objects.create(
-        agency_id=user.organisation_id,
-        document_id=BATCH,
-        format="zip",
-        status=GeneratedDocument.Status.PENDING,
-        filename=f"代办进度周报-{today.isoformat()}-{fmt}.zip",
-        count=0,
-        total=clients(user).count() * len(batch_formats(fmt)),
-        created_by=user,
-        missing=[],
-    )
-    from icpdesk.paperwork.tasks import enqueue_weekly_batch
+    formats = batch_formats(fmt)
+    ids = list(clients(user).order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        batch = GeneratedDocument.objects.create(
+            agency_id=user.organisation_id,
+            document_id=BATCH,
+            format="zip",
+            status=GeneratedDocument.Status.PENDING,
+            filename=f"代办进度周报-{today.isoformat()}-{fmt}.zip",
+            count=0,
+            total=len(ids) * len(formats),
+            created_by=user,
+            missing=[],
+        )
+        plan_chunks(batch, ids, formats, today)
+        from icpdesk.paperwork.tasks import enqueue_weekly_batch
 
-    transaction.on_commit(lambda: enqueue_weekly_batch(batch.pk, fmt, today))
+        transaction.on_commit(lambda: enqueue_weekly_batch(batch.pk))
     return batch
 
 
-def build_weekly_batch(batch_id: int, fmt: str, today: date) -> GeneratedDocument:
-    """Write every client's report into one ZIP (the background task's work)."""
-    batch = GeneratedDocument.objects.select_related("created_by__organisation").get(pk=batch_id)
+def plan_chunks(
+    batch: GeneratedDocument, ids: Sequence[int], formats: Sequence[str], today: date
+) -> list[WeeklyChunk]:
+    """Split the batch's clients into chunks of ``CHUNK``, each to be run by its own task."""
+    rows = [
+        WeeklyChunk(
+            batch=batch,
+            number=number,
+            enterprise_ids=list(ids[start : start + CHUNK]),
+            formats=list(formats),
+            report_date=today,
+            total=len(ids[start : start + CHUNK]) * len(formats),
+        )
+        for number, start in enumerate(range(0, len(ids), CHUNK))
+    ]
+    return WeeklyChunk.objects.bulk_create(rows, batch_size=500)
+
+
+class ClaimLost(Exception):
+    """Another worker took the chunk over (this one was thought dead): stop, write nothing."""
+
+
+def _batch_user(batch: GeneratedDocument) -> Any:
     user = batch.created_by
-    formats = batch_formats(fmt)
+    if user is None or not is_agency_user(user) or user.organisation_id != batch.agency_id:
+        raise NotFound("生成人已无权访问这些客户。", "The user who asked can no longer see these clients.")
+    return user
+
+
+def _fail_batch(batch_id: int, error: str) -> None:
+    GeneratedDocument.objects.filter(pk=batch_id, status=GeneratedDocument.Status.PENDING).update(
+        status=GeneratedDocument.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(state=WeeklyChunk.State.QUEUED) | Q(
+        state=WeeklyChunk.State.RUNNING, claimed_at__lt=now - STALE_CLAIM
+    )
+
+
+def run_weekly_chunk(chunk_id: int) -> str:
+    """Render one chunk's reports into its part of the ZIP; what became of it.
+
+    Done exactly once however often it is queued: a chunk is claimed first (nothing to do
+    if it is done, or running with a live claim), and written only while the claim holds.
+    """
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    claimed = WeeklyChunk.objects.filter(_claimable(now), pk=chunk_id).update(
+        state=WeeklyChunk.State.RUNNING,
+        token=token,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+        done=0,
+        error="",
+    )
+    if not claimed:
+        state = WeeklyChunk.objects.filter(pk=chunk_id).values_list("state", flat=True).first()
+        return state or "gone"
+    chunk = WeeklyChunk.objects.select_related("batch__created_by__organisation").get(pk=chunk_id)
+    batch = chunk.batch
+    if batch.status != GeneratedDocument.Status.PENDING:
+        WeeklyChunk.objects.filter(pk=chunk_id, token=token).update(
+            state=WeeklyChunk.State.FAILED, error="batch over", finished_at=timezone.now()
+        )
+        return "batch over"
+    started = perf_counter()
+    mine = WeeklyChunk.objects.filter(pk=chunk_id, token=token, state=WeeklyChunk.State.RUNNING)
     out = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115 - closed below
     count = 0
     try:
-        if user is None or not is_agency_user(user) or user.organisation_id != batch.agency_id:
-            raise NotFound(
-                "生成人已无权访问这些客户。", "The user who asked can no longer see these clients."
-            )
+        user = _batch_user(batch)
+        enterprises = list(clients(user).filter(pk__in=chunk.enterprise_ids).order_by("pk"))
         document = documents.get(WEEKLY)
-        names: set[str] = set()
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for chunk in _chunks(clients(user), CHUNK):
-                for made in weekly_drafts(user, chunk, formats, today=today):
-                    for rendered in made.rendered:
-                        name = filename_for(document, made.enterprise.name, rendered.format)
-                        if name in names:  # two clients of the same name
-                            name = name.replace(".", f"-{made.enterprise.uscc}.", 1)
-                        names.add(name)
-                        archive.writestr(name, rendered.content)
-                        count += 1
-                # Progress for the page: an agency's batch can take most of an hour.
-                GeneratedDocument.objects.filter(pk=batch.pk).update(count=count)
-        stored, sha, size = _store(f"weekly/{batch.agency_id}", "zip", out)
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+            drafts = weekly_drafts(user, enterprises, chunk.formats, today=chunk.report_date)
+            for n, made in enumerate(drafts, 1):
+                for rendered in made.rendered:
+                    name = filename_for(document, made.enterprise.name, rendered.format)
+                    archive.writestr(f"{made.enterprise.uscc}/{name}", rendered.content)
+                    count += 1
+                # Progress for the page, and a sign of life: a chunk whose worker died is run again.
+                if n % HEARTBEAT == 0 and not mine.update(done=count, claimed_at=timezone.now()):
+                    raise ClaimLost
+        stored, sha, size = _store(f"weekly/{batch.agency_id}/parts", "zip", out)
+    except ClaimLost:
+        return "taken over"
     except Exception as error:
-        GeneratedDocument.objects.filter(pk=batch.pk).update(
-            status=GeneratedDocument.Status.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-        )
+        reason = f"{type(error).__name__}: {error}"
+        if mine.update(state=WeeklyChunk.State.FAILED, error=reason[:2000], finished_at=timezone.now()):
+            _fail_batch(batch.pk, f"chunk {chunk.number}: {reason}")
         raise
     finally:
         out.close()
-    GeneratedDocument.objects.filter(pk=batch.pk).update(
+    del sha, size
+    if not mine.update(
+        state=WeeklyChunk.State.DONE,
+        part=stored,
+        done=count,
+        total=count,
+        seconds=perf_counter() - started,
+        finished_at=timezone.now(),
+    ):
+        default_storage.delete(stored)
+        return "taken over"
+    if not WeeklyChunk.objects.filter(batch_id=batch.pk).exclude(state=WeeklyChunk.State.DONE).exists():
+        from icpdesk.paperwork.tasks import enqueue_assembly
+
+        enqueue_assembly(batch.pk)
+    return "done"
+
+
+def assemble_weekly_batch(batch_id: int) -> str:
+    """Put the chunks' parts into the batch's one ZIP once every chunk is done; what became of it."""
+    if WeeklyChunk.objects.filter(batch_id=batch_id).exclude(state=WeeklyChunk.State.DONE).exists():
+        return "waiting"
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    free = Q(claim="") | Q(claimed_at__lt=now - STALE_CLAIM)
+    if not GeneratedDocument.objects.filter(
+        free, pk=batch_id, document_id=BATCH, status=GeneratedDocument.Status.PENDING
+    ).update(claim=token, claimed_at=now):
+        status = GeneratedDocument.objects.filter(pk=batch_id).values_list("status", flat=True).first()
+        return status or "gone"
+    mine = GeneratedDocument.objects.filter(pk=batch_id, claim=token, status=GeneratedDocument.Status.PENDING)
+    chunks = list(WeeklyChunk.objects.filter(batch_id=batch_id).order_by("number"))
+    batch = GeneratedDocument.objects.get(pk=batch_id)
+    out = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115 - closed below
+    count = 0
+    try:
+        names: set[str] = set()
+        # Stored, not deflated: Word files are ZIPs already and the PDFs' streams are compressed.
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+            for chunk in chunks:
+                with default_storage.open(chunk.part, "rb") as handle, zipfile.ZipFile(handle) as part:
+                    for info in part.infolist():
+                        uscc, _, name = info.filename.partition("/")
+                        if name in names:  # two clients of the same name
+                            name = name.replace(".", f"-{uscc}.", 1)
+                        names.add(name)
+                        with part.open(info) as source, archive.open(name, "w") as target:
+                            shutil.copyfileobj(source, target, 1 << 20)
+                        count += 1
+                if not mine.update(claimed_at=timezone.now()):
+                    raise ClaimLost
+        stored, sha, size = _store(f"weekly/{batch.agency_id}", "zip", out)
+    except ClaimLost:
+        return "taken over"
+    except Exception as error:
+        if mine.exists():
+            _fail_batch(batch_id, f"{type(error).__name__}: {error}")
+        raise
+    finally:
+        out.close()
+    if not mine.update(
         status=GeneratedDocument.Status.READY,
         file=stored,
         sha256=sha,
         size=size,
         count=count,
         finished_at=timezone.now(),
-    )
+    ):
+        default_storage.delete(stored)
+        return "taken over"
+    for chunk in chunks:
+        default_storage.delete(chunk.part)
+    WeeklyChunk.objects.filter(batch_id=batch_id).update(part="")
+    return "ready"
+
+
+def build_weekly_batch(batch_id: int, fmt: str, today: date) -> GeneratedDocument:
+    """Run a whole batch in this process, chunk after chunk, then assemble it (no worker needed)."""
+    batch = GeneratedDocument.objects.select_related("created_by__organisation").get(pk=batch_id)
+    if not batch.chunks.exists():
+        try:
+            user = _batch_user(batch)
+        except NotFound as error:
+            _fail_batch(batch_id, str(error))
+            raise
+        ids = list(clients(user).order_by("pk").values_list("pk", flat=True))
+        plan_chunks(batch, ids, batch_formats(fmt), today)
+    for chunk_id in batch.chunks.order_by("number").values_list("pk", flat=True):
+        run_weekly_chunk(chunk_id)
+    assemble_weekly_batch(batch_id)
     batch.refresh_from_db()
     return batch
 
 
-def _chunks(rows: QuerySet[Enterprise], size: int) -> Iterator[list[Enterprise]]:
-    last_pk = 0
-    ordered = rows.order_by("pk")
-    while True:
-        chunk = list(ordered.filter(pk__gt=last_pk)[:size])
-        if not chunk:
-            return
-        yield chunk
-        last_pk = chunk[-1].pk
+def stale_work(now: datetime | None = None) -> tuple[list[int], list[int]]:
+    """The chunks of unfinished batches to queue again, and the batches whose ZIP is due.
+
+    A chunk is queued again when its worker died (running, no sign of life for ``STALE_CLAIM``)
+    or when it has been waiting that long with no task in the queue for it (the queue was down).
+    """
+    now = now or timezone.now()
+    stale = now - STALE_CLAIM
+    pending = GeneratedDocument.objects.filter(document_id=BATCH, status=GeneratedDocument.Status.PENDING)
+    dead = WeeklyChunk.objects.filter(
+        batch__in=pending, state=WeeklyChunk.State.RUNNING, claimed_at__lt=stale
+    ).values_list("pk", flat=True)
+    waiting = WeeklyChunk.objects.filter(
+        batch__in=pending, state=WeeklyChunk.State.QUEUED, created_at__lt=stale
+    ).values_list("pk", flat=True)
+    from icpdesk.paperwork.tasks import queued_chunk_ids
+
+    queued = queued_chunk_ids(stale)
+    chunks = sorted({*dead, *(pk for pk in waiting if queued is None or pk not in queued)})
+    due = list(
+        pending.filter(Q(claim="") | Q(claimed_at__lt=stale))
+        .exclude(chunks__state__in=[s for s in WeeklyChunk.State if s != WeeklyChunk.State.DONE])
+        .filter(chunks__isnull=False)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    return chunks, due
 
 
 def batches(user: Any) -> QuerySet[GeneratedDocument]:
+    """The agency's batches, newest first, each with ``progress``: the documents its chunks wrote so far."""
     if not is_agency_user(user):
         return GeneratedDocument.objects.none()
-    return GeneratedDocument.objects.filter(agency_id=user.organisation_id, document_id=BATCH)
+    return GeneratedDocument.objects.filter(agency_id=user.organisation_id, document_id=BATCH).annotate(
+        progress=Coalesce(Sum("chunks__done"), 0)
+    )
 
 
 # ------------------------------------------------------------------ downloads

@@ -142,6 +142,10 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _weekly_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+    batches = list(services.batches(request.user).select_related("created_by")[:20])
+    running = any(b.status == GeneratedDocument.Status.PENDING for b in batches)
+    if request.headers.get("HX-Request") and not error:  # the batches' progress, polled while one runs
+        return render(request, "paperwork/_weekly_batches.html", {"batches": batches, "running": running})
     query = request.GET.get("q", "").strip()[:100]
     paginator = Paginator(services.clients(request.user, query), 50)
     page = paginator.get_page(request.GET.get("page"))
@@ -151,7 +155,8 @@ def _weekly_page(request: HttpRequest, *, error: str = "", status: int = 200) ->
         {
             "page": page,
             "query": query,
-            "batches": list(services.batches(request.user).select_related("created_by")[:20]),
+            "batches": batches,
+            "running": running,
             "page_error": error,
         },
         status=status,
