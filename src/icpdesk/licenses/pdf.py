@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import segno
 from django.conf import settings
@@ -17,8 +17,18 @@ def verify_url(license_: License) -> str:
     return f"{base}/licenses/verify/?{urlencode({'number': license_.number})}"
 
 
+# ISO/IEC 18004 asks for a light margin of 4 modules around a QR code; with less,
+# some phone cameras fail to find the code on a printed page.
+QR_QUIET_ZONE = 4
+
+
 def qr_svg_data_uri(url: str) -> str:
-    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
+    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=QR_QUIET_ZONE))
+
+
+def readable_url(url: str) -> str:
+    """The address as people read it: ``…?number=甘B2-20260001``, not ``%E7%94%98B2-…``."""
+    return unquote(url)
 
 
 def license_pdf(license_: License, context: dict[str, object]) -> bytes:
@@ -27,7 +37,14 @@ def license_pdf(license_: License, context: dict[str, object]) -> bytes:
 
     url = verify_url(license_)
     html = render_to_string(
-        "licenses/pdf.html", {**context, "license": license_, "verify_url": url, "qr": qr_svg_data_uri(url)}
+        "licenses/pdf.html",
+        {
+            **context,
+            "license": license_,
+            "verify_url": url,
+            "verify_text": readable_url(url),
+            "qr": qr_svg_data_uri(url),
+        },
     )
 
     from weasyprint.urls import URLFetcher
