@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from icpdesk.accounts.choices import OrgKind
@@ -28,6 +28,7 @@ from icpdesk.core.identifiers import mask_id_number, mask_mobile
 from icpdesk.core.lifecycle import STATE_LABELS
 from icpdesk.enterprises import access
 from icpdesk.enterprises.models import LEGAL_FORMS, EligibilityAssessment, Enterprise
+from icpdesk.enterprises.services import search_filter
 from icpdesk.lib.packs import current_pack
 from icpdesk.licenses.actions import state_label as license_state_label
 from icpdesk.licenses.services import visible_licenses
@@ -207,7 +208,7 @@ def enterprises_table(user: Any, filters: dict[str, Any] | None = None, lang: st
     )
     query = str(filters.get("q") or "").strip()
     if query:
-        queryset = queryset.filter(Q(name__icontains=query) | Q(uscc__icontains=query.upper()))
+        queryset = queryset.filter(search_filter(query))
     forms = {key: label.split(" / ")[1 if lang == "en" else 0] for key, label in LEGAL_FORMS}
     verdicts = {
         "eligible": _t(lang, "符合条件", "Eligible"),

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from icpdesk.core.rules import assess, parse_profile
 from icpdesk.enterprises.models import Ban, EligibilityAssessment, Enterprise
 from icpdesk.lib.packs import current_pack
+
+
+def search_filter(query: str) -> Q:
+    """Enterprises whose name, credit code or domain holds ``query``, typed the way people type them.
+
+    A credit code may come with spaces or dashes and in lower case; a domain as
+    an address (``https://shop.example.com/``). An empty query matches everything.
+    """
+    text = query.strip()
+    if not text:
+        return Q()
+    found = Q(name__icontains=text)
+    code = re.sub(r"[\s-]+", "", text).upper()
+    if code:
+        found |= Q(uscc__icontains=code)
+    domain = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.lower()).split("/", 1)[0].split(":", 1)[0].strip(".")
+    if domain:
+        found |= Q(domain__icontains=domain)
+    return found
 
 
 def build_profile(enterprise: Enterprise, on: date) -> dict[str, Any]:

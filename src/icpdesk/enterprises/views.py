@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +34,7 @@ from icpdesk.enterprises.forms import (
     ViolationForm,
 )
 from icpdesk.enterprises.models import MODULES, EligibilityAssessment, Enterprise
-from icpdesk.enterprises.services import may_assess, run_assessment
+from icpdesk.enterprises.services import may_assess, run_assessment, search_filter
 from icpdesk.lib.errors import ActionError, Forbidden, NotFound
 from icpdesk.lib.language import current_lang
 
@@ -119,7 +119,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         .order_by("name", "pk")
     )
     if query:
-        enterprises = enterprises.filter(Q(name__icontains=query) | Q(uscc__icontains=query.upper()))
+        enterprises = enterprises.filter(search_filter(query))
     page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {

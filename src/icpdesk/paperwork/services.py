@@ -31,6 +31,7 @@ from icpdesk.accounts.choices import OrgKind, Role, Scope
 from icpdesk.cases import access
 from icpdesk.cases.models import Application, AuditEvent
 from icpdesk.enterprises.models import Enterprise
+from icpdesk.enterprises.services import search_filter
 from icpdesk.lib.errors import Forbidden, InvalidInput, NotFound
 from icpdesk.paperwork import context, documents
 from icpdesk.paperwork.documents import Document
@@ -222,7 +223,7 @@ def clients(user: Any, query: str = "") -> QuerySet[Enterprise]:
         return Enterprise.objects.none()
     rows = access.visible_enterprises(user, Scope.VIEW)
     if query:
-        rows = rows.filter(Q(name__icontains=query) | Q(uscc__icontains=query.upper()))
+        rows = rows.filter(search_filter(query))
     return rows.order_by("name", "pk")
 
 
