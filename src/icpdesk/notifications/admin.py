@@ -63,6 +63,8 @@ class DeliveryAdmin(admin.ModelAdmin[Delivery]):
 class WebhookAdmin(admin.ModelAdmin[Webhook]):
     list_display = ("organisation", "kind", "url", "active", "updated_at")
     raw_id_fields = ("organisation",)
+    # The signing secret is never shown again once saved; the settings page replaces it.
+    exclude = ("secret",)
 
 
 @admin.register(ChannelPreference)

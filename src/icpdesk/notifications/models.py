@@ -156,6 +156,10 @@ class Webhook(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     url = models.URLField(max_length=500)
     active = models.BooleanField(default=True)
+    # The signing secret of a DingTalk robot with 加签 or a Feishu robot with 签名校验
+    # ("" when the robot is not signed). Encrypted at rest, and never shown again
+    # once saved: the settings page and the API tell only whether one is set.
+    secret = EncryptedTextField(blank=True, default="")
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

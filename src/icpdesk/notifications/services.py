@@ -289,7 +289,7 @@ def _send(delivery: Delivery, webhook: Webhook | None) -> None:
         if webhook is None or not webhook.active:
             raise channels.ChannelError("the organisation has no active webhook")
         body = f"{r.body_zh}\n\n{r.subject_en}\n{r.body_en}"
-        channels.send_webhook(webhook.kind, webhook.url, r.subject_zh, body, r.link)
+        channels.send_webhook(webhook.kind, webhook.url, r.subject_zh, body, r.link, secret=webhook.secret)
     else:
         raise channels.ChannelError(f"unknown channel {delivery.channel!r}")
 
