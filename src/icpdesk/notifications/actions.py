@@ -14,16 +14,20 @@ from django.utils import timezone
 
 from icpdesk.accounts.choices import Role
 from icpdesk.accounts.models import Organisation, User
-from icpdesk.changes.records import diff, hide, mask_url, record_change, snapshot
-from icpdesk.lib.errors import Forbidden, InvalidInput
-from icpdesk.notifications.models import ChannelPreference, Webhook
+from icpdesk.changes.records import diff, mask_url, record_change, snapshot
+from icpdesk.lib.errors import Forbidden, InvalidInput, NotFound
+from icpdesk.notifications.models import (
+    CalendarFeed,
+    ChannelPreference,
+    Notification,
+    Webhook,
+    new_feed_token,
+)
 
 WEBHOOK_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.ADMIN})
 PREFERENCE_FIELDS = ("in_app", "email", "webhook")
-WEBHOOK_FIELDS = ("kind", "url", "active", "secret")
-# The address carries the robot's key: only its host is kept. The signing secret is
-# kept as "***" (set or changed) or "" (none), like every field called "secret".
-WEBHOOK_MASKS = {"url": mask_url, "secret": hide}
+WEBHOOK_FIELDS = ("kind", "url", "active")
+WEBHOOK_MASKS = {"url": mask_url}
 
 
 def can_manage_webhook(user: User | Any) -> bool:
@@ -93,23 +97,15 @@ def _webhook_label(webhook: Webhook) -> str:
 
 @transaction.atomic
 def save_webhook(user: User | Any, organisation: Organisation, values: Mapping[str, Any]) -> Webhook:
-    """Set or change the organisation's group robot.
-
-    ``secret`` is the signing secret of a DingTalk or Feishu robot: left out, the
-    stored one stays; ``""`` removes it. A WeCom robot is not signed, so changing
-    the robot to WeCom removes it too. The change record says only that the
-    secret was set, replaced or removed, never what it is."""
+    """Set or change the organisation's group robot."""
     _manages(user, organisation)
     _check_fields(values, WEBHOOK_FIELDS)
     webhook = Webhook.objects.select_for_update().filter(organisation=organisation).first()
     action = "webhook.update" if webhook is not None else "webhook.create"
     webhook = webhook or Webhook(organisation=organisation)
-    # A new robot without a secret: its record does not mention the secret.
-    before = snapshot(webhook, WEBHOOK_FIELDS) if webhook.pk is not None else {"secret": ""}
+    before = snapshot(webhook, WEBHOOK_FIELDS) if webhook.pk is not None else {}
     for name, value in values.items():
         setattr(webhook, name, value)
-    if webhook.kind == Webhook.Kind.WECOM:
-        webhook.secret = ""
     old, new = diff(before, snapshot(webhook, WEBHOOK_FIELDS))
     if old or new:
         webhook.updated_at = timezone.now()
@@ -146,3 +142,38 @@ def delete_webhook(user: User | Any, organisation: Organisation) -> bool:
     )
     webhook.delete()
     return True
+
+
+# ------------------------------------------------- read state and the calendar feed
+
+
+def mark_read(user: User | Any, notification_id: int) -> Notification:
+    """Mark one of the user's own notifications read; another person's is the same 404 as none."""
+    found = Notification.objects.filter(pk=notification_id, user=user).first()
+    if found is None:
+        raise NotFound("没有找到该通知。", "No such notification.")
+    if found.read_at is None:
+        found.read_at = timezone.now()
+        Notification.objects.filter(pk=found.pk, read_at__isnull=True).update(read_at=found.read_at)
+    return found
+
+
+def mark_all_read(user: User | Any) -> int:
+    """Mark every unread notification of the user read; how many were."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def calendar_feed(user: User | Any) -> CalendarFeed:
+    """The user's calendar feed, created on first use."""
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def reset_calendar_feed(user: User | Any) -> CalendarFeed:
+    """Replace the feed's secret: the old address stops working at once."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first() or CalendarFeed(user=user)
+    feed.token = new_feed_token()
+    feed.created_at = timezone.now()
+    feed.save()
+    return feed

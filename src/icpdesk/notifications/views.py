@@ -16,10 +16,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from icpdesk.lib.errors import NotFound
 from icpdesk.notifications import actions, duties, ical
 from icpdesk.notifications.actions import can_manage_webhook
 from icpdesk.notifications.forms import PreferenceForm, WebhookForm
-from icpdesk.notifications.models import CalendarFeed, Delivery, Notification, Webhook, new_feed_token
+from icpdesk.notifications.models import CalendarFeed, Delivery, Notification, Webhook
 from icpdesk.notifications.services import preference_for
 
 PAGE_SIZE = 50
@@ -61,17 +62,17 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    found = Notification.objects.filter(pk=pk, user=_user(request))
-    if not found.exists():
-        raise Http404
-    found.filter(read_at__isnull=True).update(read_at=timezone.now())
+    try:
+        actions.mark_read(_user(request), pk)
+    except NotFound:
+        raise Http404 from None
     return redirect(_back(request))
 
 
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(user=_user(request), read_at__isnull=True).update(read_at=timezone.now())
+    actions.mark_all_read(_user(request))
     return redirect(_back(request))
 
 
@@ -83,8 +84,7 @@ def _back(request: HttpRequest) -> str:
 
 
 def _feed(user: Any) -> CalendarFeed:
-    feed, _created = CalendarFeed.objects.get_or_create(user=user)
-    return feed
+    return actions.calendar_feed(user)
 
 
 @login_required
@@ -157,11 +157,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def reset_feed(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    feed = _feed(user)
-    feed.token = new_feed_token()
-    feed.created_at = timezone.now()
-    feed.save(update_fields=["token", "created_at"])
+    actions.reset_calendar_feed(_user(request))
     messages.success(request, _("日历订阅地址已重置，旧地址已失效。"))
     return redirect("notifications:preferences")
 
