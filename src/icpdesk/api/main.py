@@ -11,13 +11,14 @@ from icpdesk.api.auth import DeskSessionAuth, TokenAuth
 from icpdesk.api.cases import router as cases_router
 from icpdesk.api.docs import LocalSwagger
 from icpdesk.api.enterprises import router as enterprises_router
+from icpdesk.api.licenses import router as holder_licenses_router
 from icpdesk.api.materials import router as materials_router
+from icpdesk.api.notifications import router as notifications_router
 from icpdesk.api.paperwork import router as paperwork_router
 from icpdesk.bulk import api as bulk_api
 from icpdesk.licenses.api import router as licenses_router
 from icpdesk.monitoring.api import router as monitoring_router
 from icpdesk.notifications.duties import duties_of_user
-from icpdesk.monitoring.api import router as monitoring_router
 
 DESCRIPTION = """\
 icpdesk 的 JSON API：企业、资格评估、案件（列表、详情、每个流程操作一个端点）、留言与审计记录。
@@ -51,9 +52,10 @@ errors.install(api)
 api.add_router("/", enterprises_router)
 api.add_router("/", cases_router)
 api.add_router("/", licenses_router)
+api.add_router("/", holder_licenses_router)
+api.add_router("/", notifications_router)
 api.add_router("/", materials_router)
 api.add_router("/", paperwork_router)
 bulk_api.provide_duties(duties_of_user)
 api.add_router("/", bulk_api.router)
-api.add_router("/", monitoring_router)
 api.add_router("/", monitoring_router)
