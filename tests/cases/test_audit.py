@@ -223,9 +223,12 @@ def test_the_append_only_trigger_exists(db: None) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT tgname FROM pg_trigger"
-                " WHERE tgrelid = 'cases_auditevent'::regclass AND NOT tgisinternal"
+                " WHERE tgrelid = 'cases_auditevent'::regclass AND NOT tgisinternal ORDER BY tgname"
             )
-            assert [row[0] for row in cursor.fetchall()] == ["cases_auditevent_append_only"]
+            assert [row[0] for row in cursor.fetchall()] == [
+                "cases_auditevent_append_only",
+                "cases_auditevent_no_truncate",
+            ]
         elif connection.vendor == "sqlite":
             cursor.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cases_auditevent'"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import UTC
 from typing import Any, ClassVar
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from icpdesk.core.lifecycle import STATE_LABELS, State
@@ -192,15 +195,51 @@ class AuditEvent(models.Model):
     to_state = models.CharField(max_length=32, blank=True)
     reason = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    # The case's events form a hash chain in the order they were written: each
+    # stores the SHA-256 of its own content and of the event before it, so an
+    # event changed, removed or slipped in afterwards breaks every link after
+    # it (``icpdesk audit verify`` recomputes them).
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering: ClassVar = ["at", "id"]
         indexes: ClassVar = [models.Index(fields=["application", "at"])]
 
+    def content_hash(self, prev_hash: str) -> str:
+        """SHA-256 (hex) of this event's content and the hash of the event before it."""
+        at = self.at.astimezone(UTC).isoformat(timespec="microseconds") if self.at else ""
+        content = {
+            "application": self.application_id,
+            "at": at,
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
+            "actor_org": self.actor_org,
+            "action": self.action,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "reason": self.reason,
+            "changes": self.changes,
+            "prev": prev_hash,
+        }
+        text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("audit events cannot be changed")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            # One writer at a time per case, so two events never claim the same predecessor.
+            Application.objects.select_for_update().filter(pk=self.application_id).values_list("pk").first()
+            last = (
+                AuditEvent.objects.filter(application_id=self.application_id)
+                .order_by("-id")
+                .values_list("hash", flat=True)
+                .first()
+            )
+            self.prev_hash = last or ""
+            self.hash = self.content_hash(self.prev_hash)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("audit events cannot be deleted")
