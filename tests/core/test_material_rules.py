@@ -136,11 +136,13 @@ def test_insurance_must_cover_the_most_recent_month(period_end: str, fires: bool
         assert "2026-01" in flags[0].message_zh and "（2026-02）" in flags[0].message_zh
 
 
-def test_insurance_without_a_period_is_flagged_with_a_question_mark() -> None:
+def test_insurance_without_a_period_says_what_is_missing() -> None:
     [flag] = dated({}, {"covers_recent_months": 1}, date(2026, 1, 5))
-    assert flag.code == "insurance_not_recent"
-    assert flag.values == {"period_end": None, "needed_month": "2025-12"}
-    assert "截至 ?" in flag.message_zh
+    assert flag.code == "insurance_period_unknown"
+    assert flag.values == {"needed_month": "2025-12"}
+    assert "未填写社保缴费记录覆盖到的月份" in flag.message_zh and "（2025-12）" in flag.message_zh
+    assert "is not stated" in flag.message_en
+    assert "?" not in flag.message_zh + flag.message_en
 
 
 @given(

@@ -355,15 +355,26 @@ def date_flags(
     recent = validity.get("covers_recent_months")
     if recent is not None:
         needed = needed_insurance_month(today, int(recent))
-        if period_end is None or (period_end.year, period_end.month) < (needed.year, needed.month):
-            shown = f"{period_end:%Y-%m}" if period_end else "?"
+        if period_end is None:
+            # Nothing to print in place of the month: say what is missing instead.
+            flags.append(
+                _flag(
+                    "insurance_period_unknown",
+                    f"未填写社保缴费记录覆盖到的月份，无法判断是否覆盖最近一个月（{needed:%Y-%m}）；"
+                    "请填写缴费记录的最后月份。",
+                    "The last month the insurance record covers is not stated, so it cannot be checked "
+                    f"against the most recent month ({needed:%Y-%m}); state the record's last month.",
+                    needed_month=f"{needed:%Y-%m}",
+                )
+            )
+        elif (period_end.year, period_end.month) < (needed.year, needed.month):
             flags.append(
                 _flag(
                     "insurance_not_recent",
-                    f"社保缴费记录截至 {shown}，未覆盖最近一个月（{needed:%Y-%m}）。",
-                    f"The insurance record ends in {shown} and does not cover the most recent month "
-                    f"({needed:%Y-%m}).",
-                    period_end=period_end.isoformat() if period_end else None,
+                    f"社保缴费记录截至 {period_end:%Y-%m}，未覆盖最近一个月（{needed:%Y-%m}）。",
+                    f"The insurance record ends in {period_end:%Y-%m} and does not cover the most recent "
+                    f"month ({needed:%Y-%m}).",
+                    period_end=period_end.isoformat(),
                     needed_month=f"{needed:%Y-%m}",
                 )
             )

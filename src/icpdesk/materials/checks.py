@@ -210,13 +210,13 @@ def _inspect_image(stream: IO[bytes], name: str, content_type: str) -> Inspected
 
 def _bomb(name: str, width: int, height: int) -> InvalidInput:
     limit = int(settings.UPLOAD_MAX_PIXELS)
-    size = f"{width}×{height}" if width else "?"
-    return _refuse(
-        name,
-        f"图片像素过多（{size}，上限 {limit:,} 像素）。",
-        f"the image has too many pixels ({size}; the limit is {limit:,}).",
-        "image_bomb",
-    )
+    if width:
+        zh = f"图片像素过多（{width}×{height}，上限 {limit:,} 像素）。"
+        en = f"the image has too many pixels ({width}×{height}; the limit is {limit:,})."
+    else:  # the decoder stopped before it could say the size
+        zh = f"图片像素过多（超过上限 {limit:,} 像素，无法读出其尺寸）。"
+        en = f"the image has too many pixels (over the limit of {limit:,}; its size could not be read)."
+    return _refuse(name, zh, en, "image_bomb")
 
 
 # ------------------------------------------------------------------ 清: legibility
