@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from icpdesk.core.lifecycle import INSPECTION_AREAS, State
 from icpdesk.core.sitecheck import Link, Page, SiteEvidence
 from icpdesk.monitoring import services
 from icpdesk.monitoring.models import Scan
-from tests.api.conftest import Api
+from tests.api.conftest import Api, case_in
 from tests.monitoring.conftest import make_license
 
 
@@ -163,6 +164,29 @@ def test_the_inspectors_case_page_shows_the_latest_scan(client: Client, scanned:
         scanned.license.pk,
         scanned.inspector,
     )
+
+
+def test_the_inspector_recording_the_four_areas_has_the_latest_scan_beside_them(
+    client: Client, personas: Any
+) -> None:
+    case = case_in(personas, State.INSPECTION_SCHEDULED)
+    scan = Scan.objects.create(application=case, url="shop.example.cn", trigger="on_demand", status="running")
+    home = Page(url="https://shop.example.cn/", status=200, text="新用户专享0首付，免息分期。")
+    services.record(scan, SiteEvidence(start_url="https://shop.example.cn/", home=home, pages=(home,)))
+    client.force_login(personas.inspector)
+    body = client.get(f"/cases/{case.pk}/").content.decode()
+    assert body.count('id="site-scan"') == 1
+    scan_at, form_at = body.index('id="site-scan"'), body.index('id="action-record_inspection"')
+    assert scan_at < form_at
+    between = body[scan_at:form_at]
+    assert 'data-code="out_of_scope_finance"' in between and "<form" in between  # its own scan button
+    assert 'class="card"' not in between.split("</section>", 1)[1]  # nothing else comes between
+    areas = body[form_at:]
+    assert all(zh in areas for _area, zh, _en in INSPECTION_AREAS)
+    # A reviewer, who records no inspection, sees the scan in its usual place.
+    client.force_login(personas.reviewer)
+    body = client.get(f"/cases/{case.pk}/").content.decode()
+    assert body.count('id="site-scan"') == 1 and 'id="action-record_inspection"' not in body
 
 
 def test_the_scans_section_in_english(client: Client, scanned: Any) -> None:

@@ -260,6 +260,8 @@ def _render_case(
         "inspections": inspection_rows,
         "license": None,
         "panels": panels,
+        # The inspector recording the four areas has the latest site scan beside them.
+        "recording_inspection": any(p.name == "record_inspection" for p in panels),
         "comments": comments,
         "comment_form": comment_form or CommentForm(),
         "events": event_rows,
