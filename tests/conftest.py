@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.db.backends.signals import connection_created
+from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 
 def _audit_maintenance(sender: Any, connection: Any, **kwargs: Any) -> None:
@@ -25,6 +27,11 @@ def _audit_maintenance(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 
 connection_created.connect(_audit_maintenance)
+
+# Property tests judge answers, not wall-clock time: on shared two-core machines
+# running the suite in parallel, a 200 ms deadline fails correct code.
+hypothesis_settings.register_profile("desk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("desk")
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "client", "admin_client", "live_server"}
 

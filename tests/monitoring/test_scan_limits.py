@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import replace
 from typing import Any
@@ -142,3 +143,13 @@ def test_a_name_resolving_to_a_private_address_is_refused(monkeypatch: Any) -> N
     with pytest.raises(netguard.AddressRefused) as caught:
         scan("https://shop.example.cn/")
     assert (caught.value.code, caught.value.host) == ("private", "shop.example.cn")
+
+
+def test_a_scan_runs_from_a_thread_that_already_runs_an_event_loop() -> None:
+    """A worker thread driving another loop (a browser driver's, an ASGI server's) can still scan."""
+    from icpdesk.monitoring import fetch
+
+    async def caller() -> int:
+        return fetch.run_sync(asyncio.sleep(0, result=42))
+
+    assert asyncio.run(caller()) == 42

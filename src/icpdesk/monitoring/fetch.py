@@ -17,10 +17,11 @@ server name); the TLS contexts are built once and shared.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import re
 import ssl
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -405,9 +406,23 @@ async def scan_many(
     return list(await asyncio.gather(*(one(v) for v in values)))
 
 
+def run_sync[T](work: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end from synchronous code.
+
+    A thread that already runs an event loop (an ASGI server's, a browser
+    driver's) cannot start another, so the work then gets a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work).result()
+
+
 def run(value: str, options: ScanOptions | None = None) -> SiteEvidence:
     """Scan one site from synchronous code (a task worker, the CLI)."""
-    return asyncio.run(scan_one(value, options))
+    return run_sync(scan_one(value, options))
 
 
 def options_from(settings: Any) -> ScanOptions:

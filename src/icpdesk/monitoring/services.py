@@ -18,7 +18,6 @@ the others as they were: it did not see them go.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -290,7 +289,7 @@ def run(ids: Sequence[int]) -> dict[str, int]:
     if not scans:
         return counts
     options = fetch.options_from(settings)
-    results = asyncio.run(fetch.scan_many([s.url for s in scans], options))
+    results = fetch.run_sync(fetch.scan_many([s.url for s in scans], options))
     for scan, result in zip(scans, results, strict=True):
         status = record(scan, result)
         counts[status] = counts.get(status, 0) + 1
