@@ -17,7 +17,9 @@ from django.utils import timezone
 from icpdesk.cases.models import Application, AuditEvent
 from icpdesk.core.lifecycle import PENDING_STEP, STATE_LABELS, STEPS, TRANSITIONS, State
 from icpdesk.core.periods import shift
+from icpdesk.core.rules import RulePack
 from icpdesk.enterprises.models import LEGAL_FORMS, MODULES, Enterprise, SecurityStaff
+from icpdesk.lib.packs import current_pack, pack_named
 from icpdesk.paperwork.documents import Document
 
 #: Every fact a template may use, with the label its blank carries.
@@ -238,11 +240,28 @@ def _location_statement(regions: Sequence[str]) -> str:
 # ------------------------------------------------------------------ weekly report
 
 
-def event_label(event: AuditEvent) -> str:
+def event_label(event: AuditEvent, pack: RulePack | None = None) -> str:
+    """What happened, as the report says it: a material's event names the material."""
     transition = TRANSITIONS.get(event.action)
     if transition is not None:
         return transition.label_zh
-    return EVENT_LABELS.get(event.action, event.action)
+    label = EVENT_LABELS.get(event.action, event.action)
+    material_id = (event.changes or {}).get("material") if event.action.startswith("material_") else None
+    if material_id and pack is not None:
+        try:
+            name = pack.material(str(material_id)).name_zh
+        except KeyError:
+            name = str(material_id)
+        version = (event.changes or {}).get("version")
+        label = f"{label}：{name}" + (f"（第 {version} 版）" if version else "")
+    return label
+
+
+def _pack_of(application: Application) -> RulePack:
+    try:
+        return pack_named(application.rule_pack) if application.rule_pack else current_pack()
+    except Exception:  # a pack no longer installed: the desk's own names the materials
+        return current_pack()
 
 
 def weekly_rows(
@@ -254,6 +273,7 @@ def weekly_rows(
         by_case.setdefault(event.application_id, []).append(event)
     rows = []
     for app in applications:
+        pack = _pack_of(app)
         state = State(app.state)
         step = app.due_step or PENDING_STEP.get(state, "")
         if app.due_on:
@@ -277,7 +297,7 @@ def weekly_rows(
                         "at": zh_date(
                             timezone.localtime(e.at).date() if isinstance(e.at, datetime) else e.at
                         ),
-                        "what": event_label(e),
+                        "what": event_label(e, pack),
                         "who": e.actor_org or e.actor_name,
                         "reason": e.reason,
                     }
