@@ -23,8 +23,9 @@ def run_import_task(run_id: int) -> str:
     run = ImportRun.objects.select_related("agency", "created_by").filter(pk=run_id).first()
     if run is None:
         return "gone"
-    if run.finished:
-        return run.status  # a task picked up twice does the work once
+    # Claimed before it runs: a task delivered twice, to two workers at once, does the work once.
+    if not ImportRun.objects.filter(pk=run_id, status=Status.PENDING).update(status=Status.RUNNING):
+        return ImportRun.objects.values_list("status", flat=True).get(pk=run_id)
     try:
         report = run_import(run)
     except Exception as error:
@@ -41,8 +42,8 @@ def run_book_assessment_task(run_id: int) -> str:
     run = BookAssessment.objects.select_related("agency", "created_by").filter(pk=run_id).first()
     if run is None:
         return "gone"
-    if run.finished:
-        return run.status
+    if not BookAssessment.objects.filter(pk=run_id, status=Status.PENDING).update(status=Status.RUNNING):
+        return BookAssessment.objects.values_list("status", flat=True).get(pk=run_id)
     try:
         run_book_assessment(run)
     except Exception:

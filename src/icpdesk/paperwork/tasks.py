@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from django.tasks import default_task_backend, task
+from django.tasks import task
 from django.utils import timezone
 
 from icpdesk.paperwork.models import GeneratedDocument, WeeklyChunk
@@ -114,7 +114,7 @@ def schedule_watch() -> bool:
     """Queue the next watch ``STALE_CLAIM`` from now unless one is waiting; True when one was queued."""
     from icpdesk.paperwork.services import STALE_CLAIM
 
-    if not default_task_backend.supports_defer or _watch_waiting():
+    if not watch_weekly_batches.get_backend().supports_defer or _watch_waiting():
         return False
     try:
         watch_weekly_batches.using(run_after=timezone.now() + STALE_CLAIM).enqueue()
@@ -125,7 +125,10 @@ def schedule_watch() -> bool:
 
 
 def _on_database_backend() -> bool:
-    return type(default_task_backend).__module__.split(".")[0] == "django_tasks_db"
+    """Whether the tasks go to django-tasks-db's queue table, which the watch can read."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(run_weekly_chunk_task.get_backend(), DatabaseBackend)
 
 
 def _watch_waiting() -> bool:
