@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "icpdesk.materials",
     "icpdesk.paperwork",
     "icpdesk.bulk",
+    "icpdesk.overviews",
     "icpdesk.notifications",
     "icpdesk.monitoring",
     "icpdesk.web",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("materials/", include("icpdesk.materials.urls")),
     path("paperwork/", include("icpdesk.paperwork.urls")),
     path("bulk/", include("icpdesk.bulk.urls")),
+    path("overviews/", include("icpdesk.overviews.urls")),
     path("licenses/", include("icpdesk.licenses.urls")),
     path("notifications/", include("icpdesk.notifications.urls")),
     path("monitoring/", include("icpdesk.monitoring.urls")),

@@ -278,8 +278,23 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("状态"), required=False)
     client = forms.CharField(label=_("客户企业"), required=False, max_length=200)
     prefecture = forms.ChoiceField(label=_("市州"), required=False)
+    due_from = forms.DateField(
+        label=_("期限不早于"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     due_before = forms.DateField(
         label=_("期限早于"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    filed_from = forms.DateField(
+        label=_("申报日不早于"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    filed_before = forms.DateField(
+        label=_("申报日早于"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    approved_from = forms.DateField(
+        label=_("批准日不早于"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    approved_before = forms.DateField(
+        label=_("批准日早于"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     overdue = forms.BooleanField(label=_("仅显示已逾期"), required=False)
 

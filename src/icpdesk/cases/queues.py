@@ -125,8 +125,20 @@ def agency_cases(user: Any, filters: dict[str, Any], today: date) -> QuerySet[Ap
         queryset = queryset.filter(enterprise__name__icontains=filters["client"])
     if filters.get("prefecture"):
         queryset = queryset.filter(prefecture=filters["prefecture"])
+    if filters.get("due_from"):
+        queryset = queryset.filter(due_on__gte=filters["due_from"])
     if filters.get("due_before"):
         queryset = queryset.filter(due_on__lt=filters["due_before"])
+    if filters.get("filed_from"):
+        queryset = queryset.filter(filed_on__gte=filters["filed_from"])
+    if filters.get("filed_before"):
+        queryset = queryset.filter(filed_on__lt=filters["filed_before"])
+    if filters.get("approved_from") or filters.get("approved_before"):
+        queryset = queryset.filter(decision="approved")
+    if filters.get("approved_from"):
+        queryset = queryset.filter(decided_on__gte=filters["approved_from"])
+    if filters.get("approved_before"):
+        queryset = queryset.filter(decided_on__lt=filters["approved_before"])
     if filters.get("overdue"):
         queryset = queryset.filter(due_on__lt=today)
     return by_due_date(queryset)

@@ -23,6 +23,15 @@ class ActionErrorMixin:
         self.add_error(target, error.message(get_language() or "zh-hans"))  # type: ignore[attr-defined]
 
 
+class DutyFilterForm(forms.Form):
+    """The list's duty filters: what falls due from today up to a date (the overviews link here)."""
+
+    annual_due_by = forms.DateField(label=_("年度报告截止不晚于"), required=False)
+    expires_by = forms.DateField(label=_("到期日不晚于"), required=False)
+    unrenewed = forms.BooleanField(label=_("尚未申请续期"), required=False)
+    change_returned = forms.BooleanField(label=_("有退回待重报的变更"), required=False)
+
+
 class ReasonForm(ActionErrorMixin, forms.Form):
     reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 

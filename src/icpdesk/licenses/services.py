@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from icpdesk.accounts.choices import Scope
 from icpdesk.cases import access
@@ -16,7 +16,7 @@ from icpdesk.core import license_lifecycle as lifecycle
 from icpdesk.core.periods import shift
 from icpdesk.lib.packs import current_pack
 from icpdesk.licenses import annual
-from icpdesk.licenses.models import License, LicenseEvent, LicenseNumberCounter
+from icpdesk.licenses.models import ChangeFiling, License, LicenseEvent, LicenseNumberCounter
 
 if TYPE_CHECKING:
     from icpdesk.accounts.models import User
@@ -142,6 +142,31 @@ def recorded_facts(license_: License) -> dict[str, Any]:
         "server_locations": list(license_.server_locations),
         "security_manager": license_.security_manager,
     }
+
+
+def returned_change_outstanding() -> Q:
+    """A Q on License: a change filing of it was returned for correction and not filed again since."""
+    refiled = ChangeFiling.objects.filter(
+        license=OuterRef("license"), kind=OuterRef("kind"), pk__gt=OuterRef("pk")
+    )
+    outstanding = ChangeFiling.objects.filter(license=OuterRef("pk"), state="returned").exclude(
+        Exists(refiled)
+    )
+    return Q(Exists(outstanding))
+
+
+def duty_filter(cleaned: dict[str, Any], today: date) -> Q:
+    """The license list's duty filters (the overviews link to them): due from today up to a date."""
+    q = Q()
+    if cleaned.get("annual_due_by"):
+        q &= Q(annual_report_due_on__gte=today, annual_report_due_on__lte=cleaned["annual_due_by"])
+    if cleaned.get("expires_by"):
+        q &= Q(expires_on__gte=today, expires_on__lte=cleaned["expires_by"])
+    if cleaned.get("unrenewed"):
+        q &= Q(renewal_application__isnull=True)
+    if cleaned.get("change_returned"):
+        q &= returned_change_outstanding()
+    return q
 
 
 def visible_licenses(user: User | Any, scope: str = Scope.VIEW) -> QuerySet[License]:

@@ -26,10 +26,10 @@ from icpdesk.lib.errors import ActionError, NotFound
 from icpdesk.lib.language import current_lang, is_english
 from icpdesk.lib.packs import current_pack
 from icpdesk.licenses import actions, lookup
-from icpdesk.licenses.forms import AnnualReportForm, ChangeFilingForm, ReasonForm, VerifyForm
+from icpdesk.licenses.forms import AnnualReportForm, ChangeFilingForm, DutyFilterForm, ReasonForm, VerifyForm
 from icpdesk.licenses.models import AnnualReport, License
 from icpdesk.licenses.pdf import license_pdf, verify_url
-from icpdesk.licenses.services import visible_licenses
+from icpdesk.licenses.services import duty_filter, visible_licenses
 
 REGULATOR_CHANGES = ("suspend", "reinstate", "revoke", "lapse")
 
@@ -56,6 +56,17 @@ def license_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in actions.STATE_LABELS:
         qs = qs.filter(state=state)
+    duties = DutyFilterForm(request.GET)
+    duty_filters: list[str] = []
+    if duties.is_valid():
+        qs = qs.filter(duty_filter(duties.cleaned_data, _today()))
+        duty_filters = [
+            f"{duties.fields[name].label}{'' if value is True else f'：{value}'}"
+            for name, value in duties.cleaned_data.items()
+            if value
+        ]
+    query = request.GET.copy()
+    query.pop("page", None)
     page = Paginator(
         qs.only(
             "pk", "number", "holder_name", "license_type", "issued_on", "expires_on", "state", "bad_record"
@@ -72,6 +83,8 @@ def license_list(request: HttpRequest) -> HttpResponse:
             "states": actions.STATE_LABELS,
             "state": state,
             "lang_en": is_english(),
+            "duty_filters": duty_filters,
+            "query": query.urlencode(),
         },
     )
 

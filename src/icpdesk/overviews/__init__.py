@@ -1,0 +1,1 @@
+"""Overviews: the agency's book and the province's caseload at a glance, with charts."""
