@@ -18,6 +18,7 @@ SUBCOMMANDS = (
     "assess",
     "calendar",
     "check",
+    "read",
     "scan",
     "keys",
     "audit",
