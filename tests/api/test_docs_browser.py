@@ -32,7 +32,10 @@ def test_the_docs_render_with_only_local_assets(live_server: Any) -> None:
             page.on("pageerror", lambda error: problems.append(str(error)))
             page.goto(live_server.url + "/api/v1/docs")
             path = "/api/v1/cases/{case_id}/issue-certificate"
-            page.locator(".opblock-summary-path", has_text=path).first.wait_for()
+            try:
+                page.locator(".opblock-summary-path", has_text=path).first.wait_for()
+            except Exception as error:
+                raise AssertionError(f"{path} not shown: {page.inner_text('body')[:600]}") from error
         finally:
             browser.close()
     assert all(url.startswith(live_server.url) for url in requested), requested

@@ -214,6 +214,9 @@ def document_body_errors(schema: dict[str, Any]) -> dict[str, Any]:
                 continue
             responses = operation.setdefault("responses", {})
             for status, description in BODY_RESPONSES.items():
+                if int(status) in responses:
+                    # ninja keys the operation's own answers by int: one key per status in the JSON.
+                    continue
                 responses.setdefault(
                     status,
                     {

@@ -33,9 +33,19 @@ an optional `version` (the case version you saw): if the case changed since, the
 
 
 class DeskAPI(NinjaAPI):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The one memo of the API: the OpenAPI document, keyed on the prefix and
+        # path values it is asked for. The routes and schemas are fixed once the
+        # URLconf is loaded, and building the document takes seconds.
+        self._schemas: dict[tuple[str | None, str], Any] = {}
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        return errors.document_body_errors(schema)
+        key = (path_prefix, repr(sorted((path_params or {}).items())))
+        if key not in self._schemas:
+            schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+            self._schemas[key] = errors.document_body_errors(schema)
+        return self._schemas[key]
 
 
 api = DeskAPI(
