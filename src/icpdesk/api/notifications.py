@@ -82,6 +82,7 @@ class WebhookOut(Schema):
     kind: str | None
     url_masked: str | None = Field(None, description="scheme and host only: the address carries the key")
     active: bool | None
+    secret_set: bool | None = Field(None, description="whether a signing secret is saved (never shown)")
     updated_at: datetime | None
 
 
@@ -89,6 +90,12 @@ class WebhookIn(In):
     kind: Literal["wecom", "dingtalk", "feishu"]
     url: str = Field(..., min_length=1, max_length=500)
     active: bool = True
+    secret: str | None = Field(
+        None,
+        max_length=200,
+        description="DingTalk 加签 / Feishu 签名校验 secret; omitted keeps the saved one",
+    )
+    clear_secret: bool = False
 
 
 class FeedOut(Schema):
@@ -138,6 +145,7 @@ def _webhook(webhook: Webhook | None) -> dict[str, Any]:
         "kind": webhook.kind,
         "url_masked": mask_url(webhook.url),
         "active": webhook.active,
+        "secret_set": bool(webhook.secret),
         "updated_at": webhook.updated_at,
     }
 
@@ -245,7 +253,14 @@ def put_webhook(request: HttpRequest, payload: WebhookIn) -> dict[str, Any]:
     # The page's form: the same address rules and the same address guard.
     with translation.override(request_lang(request)):
         form = WebhookForm(
-            {"kind": payload.kind, "url": payload.url, "active": payload.active}, instance=webhook
+            {
+                "kind": payload.kind,
+                "url": payload.url,
+                "active": payload.active,
+                "secret": payload.secret or "",
+                "clear_secret": payload.clear_secret,
+            },
+            instance=webhook,
         )
         if not form.is_valid():
             field, messages = next(iter(form.errors.items()))

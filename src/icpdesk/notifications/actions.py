@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from icpdesk.accounts.choices import Role
 from icpdesk.accounts.models import Organisation, User
-from icpdesk.changes.records import diff, mask_url, record_change, snapshot
+from icpdesk.changes.records import diff, hide, mask_url, record_change, snapshot
 from icpdesk.lib.errors import Forbidden, InvalidInput, NotFound
 from icpdesk.notifications.models import (
     CalendarFeed,
@@ -26,8 +26,10 @@ from icpdesk.notifications.models import (
 
 WEBHOOK_ROLES = frozenset({Role.OWNER, Role.MANAGER, Role.ADMIN})
 PREFERENCE_FIELDS = ("in_app", "email", "webhook")
-WEBHOOK_FIELDS = ("kind", "url", "active")
-WEBHOOK_MASKS = {"url": mask_url}
+WEBHOOK_FIELDS = ("kind", "url", "active", "secret")
+# The address carries the robot's key: only its host is kept. The signing secret is
+# kept as "***" (set or changed) or "" (none), like every field called "secret".
+WEBHOOK_MASKS = {"url": mask_url, "secret": hide}
 
 
 def can_manage_webhook(user: User | Any) -> bool:
@@ -97,15 +99,23 @@ def _webhook_label(webhook: Webhook) -> str:
 
 @transaction.atomic
 def save_webhook(user: User | Any, organisation: Organisation, values: Mapping[str, Any]) -> Webhook:
-    """Set or change the organisation's group robot."""
+    """Set or change the organisation's group robot.
+
+    ``secret`` is the signing secret of a DingTalk or Feishu robot: left out, the
+    stored one stays; ``""`` removes it. A WeCom robot is not signed, so changing
+    the robot to WeCom removes it too. The change record says only that the
+    secret was set, replaced or removed, never what it is."""
     _manages(user, organisation)
     _check_fields(values, WEBHOOK_FIELDS)
     webhook = Webhook.objects.select_for_update().filter(organisation=organisation).first()
     action = "webhook.update" if webhook is not None else "webhook.create"
     webhook = webhook or Webhook(organisation=organisation)
-    before = snapshot(webhook, WEBHOOK_FIELDS) if webhook.pk is not None else {}
+    # A new robot without a secret: its record does not mention the secret.
+    before = snapshot(webhook, WEBHOOK_FIELDS) if webhook.pk is not None else {"secret": ""}
     for name, value in values.items():
         setattr(webhook, name, value)
+    if webhook.kind == Webhook.Kind.WECOM:
+        webhook.secret = ""
     old, new = diff(before, snapshot(webhook, WEBHOOK_FIELDS))
     if old or new:
         webhook.updated_at = timezone.now()
