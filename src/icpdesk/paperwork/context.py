@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from icpdesk.cases.models import Application, AuditEvent
 from icpdesk.core.lifecycle import PENDING_STEP, STATE_LABELS, STEPS, TRANSITIONS, State
+from icpdesk.core.material_rules import is_mainland
 from icpdesk.core.periods import shift
 from icpdesk.core.rules import RulePack
 from icpdesk.enterprises.models import LEGAL_FORMS, MODULES, Enterprise, SecurityStaff
@@ -235,6 +236,57 @@ def _location_statement(regions: Sequence[str]) -> str:
         return "全部服务器位于中国大陆境内。"
     names = "、".join(REGION_NAMES.get(c, c) for c in codes)
     return f"服务器位于{names}（注意：位于中国大陆境外的服务器不符合许可条件）。"
+
+
+# ------------------------------------------------------------------ what a document may claim
+
+
+REGION_NAMES_EN = {"CN-HK": "Hong Kong", "CN-MO": "Macao", "CN-TW": "Taiwan"}
+
+
+def contradictions(document_id: str, enterprise: Enterprise) -> list[tuple[str, str]]:
+    """The claims ``document_id`` would make that the profile contradicts, each as (zh, en) reasons.
+
+    The desk drafts documents for the applicant to sign and stamp: it never
+    drafts one that states what the profile shows to be false. A document with
+    a reason here is refused with it; the others state only the profile's facts.
+    """
+    reasons: list[tuple[str, str]] = []
+    regions = [str(r).upper() for r in enterprise.server_regions or []]
+    abroad = [r for r in regions if not is_mainland(r)]
+    if document_id in ("privacy_policy", "data_security_rules") and abroad:
+        names = "、".join(REGION_NAMES.get(r, r) for r in abroad)
+        reasons.append(
+            (
+                f"该文书须声明数据存放于中华人民共和国境内的服务器，但企业资料中的服务器位于{names}"
+                "（中国大陆境外），不能起草一份不真实的声明；请先将服务器迁至中国大陆境内并更新企业资料。",
+                "The document states that data is kept on servers in mainland China, but the profile's "
+                f"servers are in {', '.join(REGION_NAMES_EN.get(r, r) for r in abroad)} (outside mainland "
+                "China); the desk does not draft a "
+                "false statement. Move the servers to mainland China and update the profile first.",
+            )
+        )
+    if document_id == "no_violation_statement" and enterprise.on_serious_violation_list:
+        reasons.append(
+            (
+                "该声明称企业近两年无违法违规行为，但企业资料显示企业列入严重违法失信名单，"
+                "不能起草一份不真实的声明；请先依法移出名单并更新企业资料。",
+                "The statement says the company broke no rules in two years, but the profile shows it on "
+                "the list of serious violations; the desk does not draft a false statement. Have it "
+                "removed from the list and update the profile first.",
+            )
+        )
+    if document_id == "content_review" and enterprise.content_compliant is False:
+        reasons.append(
+            (
+                "自查报告称网站内容符合规定，但企业资料记录网站内容不合规，不能起草一份不真实的报告；"
+                "请先整改网站内容并更新企业资料。",
+                "The self-review report says the site's content complies, but the profile records that it "
+                "does not; the desk does not draft a false report. Correct the content and update the "
+                "profile first.",
+            )
+        )
+    return reasons
 
 
 # ------------------------------------------------------------------ weekly report

@@ -32,7 +32,7 @@ from icpdesk.cases import access
 from icpdesk.cases.models import Application, AuditEvent
 from icpdesk.enterprises.models import Enterprise
 from icpdesk.enterprises.services import search_filter
-from icpdesk.lib.errors import Forbidden, InvalidInput, NotFound
+from icpdesk.lib.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed
 from icpdesk.paperwork import context, documents
 from icpdesk.paperwork.documents import Document
 from icpdesk.paperwork.models import GeneratedDocument, WeeklyChunk
@@ -150,8 +150,15 @@ def _enterprise_with_staff(application: Application) -> Enterprise:
 
 
 def draft(application: Application, document: Document, fmt: str, *, today: date | None = None) -> Rendered:
-    """Render one document of the case without storing it."""
+    """Render one document of the case without storing it; refused when the profile contradicts it."""
     enterprise = _enterprise_with_staff(application)
+    refused = context.contradictions(document.id, enterprise)
+    if refused:
+        raise PreconditionFailed(
+            "不能生成《" + document.name_zh + "》：" + "；".join(zh for zh, _en in refused),
+            f"The {document.name_en} cannot be drafted: " + " ".join(en for _zh, en in refused),
+            field="document",
+        )
     filled = context.build(document, enterprise, application, today=today)
     return render(document, fmt, filled.values)
 
