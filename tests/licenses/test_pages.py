@@ -125,8 +125,11 @@ def test_annual_report_page_saves_a_draft_then_submits_for_good(personas: Person
         assert AnnualReport.objects.get(license=lic).state == "draft"
         assert client.post(f"/licenses/{lic.pk}/annual/", {**form, "submit": "1"}).status_code == 302
         assert AnnualReport.objects.get(license=lic).state == "submitted"
+        # The 2025 report is in: the page moves on to the 2026 one, whose window has not opened.
         again = client.post(f"/licenses/{lic.pk}/annual/", {**form, "save": "1"})
-        assert again.status_code == 409
+        assert again.status_code == 422
+        assert "2026 年度报告的报送期为 2027-01-01 至 2027-03-31" in again.content.decode()
+        assert AnnualReport.objects.get(license=lic, year=2025).state == "submitted"
 
 
 @pytest.mark.django_db

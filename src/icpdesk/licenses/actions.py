@@ -220,8 +220,8 @@ def _authorise_holder_side(user: User | Any, license_: License) -> None:
 
 
 def owed_report_year(license_: License, today: date) -> int:
-    """The year whose report the license owes now (the previous calendar year)."""
-    return annual.report_year_for(current_pack(), today)
+    """The year whose report the license owes next (see :func:`icpdesk.licenses.annual.owed_year`)."""
+    return annual.owed_year(current_pack(), license_.issued_on, license_.annual_report_due_on, today)
 
 
 def _clean_report(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -236,13 +236,26 @@ def _clean_report(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _report_for(license_: License, year: int, today: date) -> AnnualReport:
     pack = current_pack()
-    if year != annual.report_year_for(pack, today) or license_.issued_on.year > year:
+    done = AnnualReport.objects.filter(license=license_, year=year, state="submitted").first()
+    if done is not None:  # final: said before "not owed", which it no longer is once filed
+        raise InvalidTransition(
+            f"{year} 年度报告已于 {done.submitted_on:%Y-%m-%d} 提交，不能再修改。",
+            f"The {year} report was submitted on {done.submitted_on:%Y-%m-%d}; it can no longer change.",
+            state="submitted",
+        )
+    if year != owed_report_year(license_, today) or license_.issued_on.year > year:
         raise PreconditionFailed(
             f"该许可证现在不需要报送 {year} 年度报告。",
             f"The license owes no report on {year} now.",
             field="year",
         )
     opens, closes = annual.window(pack, year + 1)
+    if today < opens:
+        raise PreconditionFailed(
+            f"{year} 年度报告的报送期为 {opens:%Y-%m-%d} 至 {closes:%Y-%m-%d}，尚未开始。",
+            f"The {year} report is filed from {opens:%Y-%m-%d} to {closes:%Y-%m-%d}; that has not begun.",
+            field="year",
+        )
     report, _created = AnnualReport.objects.select_for_update().get_or_create(
         license=license_, year=year, defaults={"window_opens_on": opens, "due_on": closes}
     )

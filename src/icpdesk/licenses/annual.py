@@ -24,6 +24,20 @@ def report_year_for(pack: RulePack, today: date) -> int:
     return today.year - 1
 
 
+def owed_year(pack: RulePack, issued_on: date, due_on: date | None, today: date) -> int:
+    """The year whose report the license owes next.
+
+    ``due_on`` (``License.annual_report_due_on``) is the last day of the window
+    the next report is filed in, so that report is on the year before it: a
+    license issued in October 2026 owes its 2026 report in the first quarter
+    of 2027, never a 2025 one. Without a due date, the previous calendar year,
+    and never a year before the license was issued.
+    """
+    if due_on is not None:
+        return due_on.year - 1
+    return max(report_year_for(pack, today), issued_on.year)
+
+
 def next_due_after_report(pack: RulePack, reported_year: int) -> date:
     """Once the report on ``reported_year`` is in, the next one is due in the window two years on."""
     return window(pack, reported_year + 2)[1]
