@@ -116,41 +116,55 @@ def require_regulator(user: Any) -> None:
 # ------------------------------------------------------------------ the agency
 
 
-def _case_blocks(cases: QuerySet[Application], today: date, en: bool) -> dict[str, Any]:
-    """States, prefectures, deadlines and the weekly series in one scan of the book's cases.
+def _per_day(cases: QuerySet[Application], column: str, first: date, **extra: Any) -> dict[date, int]:
+    """Cases per day of ``column`` from ``first`` on: one ``GROUP BY`` of at most a few dozen days."""
+    rows = (
+        cases.filter(**{f"{column}__gte": first}, **extra)
+        .order_by()
+        .values_list(column)
+        .annotate(n=Count("id"))
+        .values_list(column, "n")
+    )
+    return dict(rows)
 
-    Grouped by (state, prefecture) with the deadline and weekly counts as
-    conditional aggregates; the small grouped result (at most states ×
-    prefectures rows) is then added up here.
+
+def _case_blocks(cases: QuerySet[Application], today: date, en: bool) -> dict[str, Any]:
+    """States, prefectures and deadlines in one scan of the book's cases; the weekly series in two more.
+
+    The first query groups by (state, prefecture) with the deadline counts as
+    conditional aggregates; the others count filings and approvals per day of
+    the last twelve weeks. The small grouped results are then added up here.
     """
     this_monday = _monday(today)
     next_monday = this_monday + timedelta(days=7)
     after_next = next_monday + timedelta(days=7)
     first_week = this_monday - timedelta(days=7 * (WEEKS - 1))
     weeks = [first_week + timedelta(days=7 * i) for i in range(WEEKS)]
-    aggregates: dict[str, Any] = {
-        "n": Count("id"),
-        "overdue": Count("id", filter=Q(due_on__lt=today)),
-        "this_week": Count("id", filter=Q(due_on__gte=today, due_on__lt=next_monday)),
-        "next_week": Count("id", filter=Q(due_on__gte=next_monday, due_on__lt=after_next)),
-    }
-    for i, monday in enumerate(weeks):
-        end = monday + timedelta(days=7)
-        aggregates[f"filed_{i}"] = Count("id", filter=Q(filed_on__gte=monday, filed_on__lt=end))
-        aggregates[f"approved_{i}"] = Count(
-            "id", filter=Q(decision="approved", decided_on__gte=monday, decided_on__lt=end)
+    groups = _rows(
+        cases.order_by()
+        .values("state", "prefecture")
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=Q(due_on__lt=today)),
+            this_week=Count("id", filter=Q(due_on__gte=today, due_on__lt=next_monday)),
+            next_week=Count("id", filter=Q(due_on__gte=next_monday, due_on__lt=after_next)),
         )
-    groups = _rows(cases.order_by().values("state", "prefecture").annotate(**aggregates))
+    )
+    filed = _per_day(cases, "filed_on", first_week)
+    approved = _per_day(cases, "decided_on", first_week, decision="approved")
+    totals: dict[str, int] = defaultdict(int)
+    for i, monday in enumerate(weeks):
+        days = [monday + timedelta(days=d) for d in range(7)]
+        totals[f"filed_{i}"] = sum(filed.get(day, 0) for day in days)
+        totals[f"approved_{i}"] = sum(approved.get(day, 0) for day in days)
 
     by_state: dict[str, int] = defaultdict(int)
     by_prefecture: dict[str, int] = defaultdict(int)
-    totals: dict[str, int] = defaultdict(int)
     for group in groups:
         by_state[group["state"]] += group["n"]
         by_prefecture[group["prefecture"] or ""] += group["n"]
-        for key, value in group.items():
-            if key not in ("state", "prefecture"):
-                totals[key] += value
+        for key in ("overdue", "this_week", "next_week"):
+            totals[key] += group[key]
 
     queue = "cases:queue"
     states = [
@@ -304,42 +318,44 @@ def _months(today: date) -> list[date]:
 
 
 def _compliance(province_code: str, today: date, en: bool) -> list[dict[str, Any]]:
-    """Per step and month: deadlines met, and met within the limit (``met_on <= due_on``)."""
+    """Per step and month: deadlines met, and met within the limit (``met_on <= due_on``).
+
+    Grouped by step and day met (at most four steps × a year of days), then
+    added up by month here.
+    """
     months = _months(today)
-    aggregates: dict[str, Any] = {}
-    for i, start in enumerate(months):
-        end = add_months(start, 1)
-        aggregates[f"done_{i}"] = Count("id", filter=Q(met_on__gte=start, met_on__lt=end))
-        aggregates[f"ok_{i}"] = Count(
-            "id", filter=Q(met_on__gte=start, met_on__lt=end, met_on__lte=F("due_on"))
+    rows = (
+        Deadline.objects.filter(
+            step__in=COMPLIANCE_STEPS,
+            cancelled=False,
+            met_on__gte=months[0],
+            application__province_code=province_code,
         )
-    rows: dict[str, dict[str, Any]] = {
-        row["step"]: row
-        for row in _rows(
-            Deadline.objects.filter(
-                step__in=COMPLIANCE_STEPS,
-                cancelled=False,
-                met_on__gte=months[0],
-                application__province_code=province_code,
-            )
-            .order_by()
-            .values("step")
-            .annotate(**aggregates)
-        )
-    }
+        .order_by()
+        .values_list("step", "met_on")
+        .annotate(done=Count("id"), ok=Count("id", filter=Q(met_on__lte=F("due_on"))))
+        .values_list("step", "met_on", "done", "ok")
+    )
+    index = {(m.year, m.month): i for i, m in enumerate(months)}
+    done: dict[tuple[str, int], int] = defaultdict(int)
+    within: dict[tuple[str, int], int] = defaultdict(int)
+    for step, met_on, n, ok in rows:
+        i = index.get((met_on.year, met_on.month))
+        if i is not None:
+            done[step, i] += n
+            within[step, i] += ok
     steps = {s.id: s for s in STEPS}
     out = []
     for step in COMPLIANCE_STEPS:
-        row = rows.get(step, {})
         series = []
         for i, start in enumerate(months):
-            done, ok = row.get(f"done_{i}", 0), row.get(f"ok_{i}", 0)
+            n, ok = done[step, i], within[step, i]
             series.append(
                 {
                     "month": start.strftime("%Y-%m"),
-                    "done": done,
+                    "done": n,
                     "within_limit": ok,
-                    "share": round(ok / done, 4) if done else None,
+                    "share": round(ok / n, 4) if n else None,
                 }
             )
         out.append(
