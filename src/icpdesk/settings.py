@@ -165,10 +165,36 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(PROJECT_DIR / "var" / "media")))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": env("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploads, generated documents and import workbooks in an S3-compatible bucket,
+# shared by every web process and worker on every machine. The credentials come
+# from boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile or
+# an instance role). Objects are private and the storage makes no working URL
+# (no signed query strings): every file is read through the desk's views, which
+# check who may see it, and streamed from the bucket. Names are never
+# overwritten: a name already taken gets a suffix, as on the local disk.
+S3_BUCKET = env("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+            "location": env("S3_PREFIX").strip("/"),
+            "addressing_style": env("S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            # Set ICPDESK_S3_ACL empty for a bucket that refuses ACLs (object ownership enforced).
+            "default_acl": env("S3_ACL", "private") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "private, no-store"},
+            "max_memory_size": 8 * 1024 * 1024,
+        },
+    }
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
