@@ -13,17 +13,20 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icpdesk.core.rules import load_pack
-from icpdesk.reading import MATERIAL_FIELDS, Limits, ReadError, Reading, read_document
+
+if TYPE_CHECKING:
+    from icpdesk.reading import Reading
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 2
 
 
 def _kinds() -> list[str]:
-    return sorted({m.id for m in load_pack("gansu").materials} | set(MATERIAL_FIELDS))
+    # The pack's materials; the reading engine (numpy, Pillow, the OCR) is imported only to read.
+    return sorted(m.id for m in load_pack("gansu").materials)
 
 
 def _page_limit() -> int:
@@ -82,6 +85,8 @@ def _fail(args: argparse.Namespace, code: str, reason: str) -> int:
 
 
 def handler(args: argparse.Namespace) -> int:
+    from icpdesk.reading import Limits, ReadError, read_document
+
     english = args.lang == "en"
     path = Path(args.file)
     try:
