@@ -11,8 +11,10 @@ writes a case's state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -63,6 +65,34 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
+# The day the actions of this context happen on, when it is not today: set by
+# ``acting_on`` (the demo replays its stories on their days), read by ``moment``.
+_acting_on: ContextVar[date | None] = ContextVar("icpdesk_acting_on", default=None)
+
+
+@contextmanager
+def acting_on(day: date) -> Iterator[None]:
+    """Date what is written inside (audit events, notices, uploads) on ``day`` rather than now."""
+    token = _acting_on.set(day)
+    try:
+        yield
+    finally:
+        _acting_on.reset(token)
+
+
+def moment(on: date | None = None) -> datetime:
+    """The time to record for an act on ``on``: now when that is today, else that day at this hour.
+
+    An action told that it happens on an earlier day (``today=``) records its
+    audit event on that day, so a case's history reads as it happened.
+    """
+    now = timezone.now()
+    day = on or _acting_on.get()
+    if day is None or day == timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(day, timezone.localtime(now).time()))
+
+
 def _actor_org_name(user: User) -> str:
     return user.organisation.name if user.organisation_id and user.organisation else ""
 
@@ -76,9 +106,12 @@ def audit(
     to_state: str = "",
     reason: str = "",
     changes: Mapping[str, Any] | None = None,
+    on: date | None = None,
 ) -> AuditEvent:
+    """Add an event to the case's trail, dated ``on`` when the act happened on another day."""
     return AuditEvent.objects.create(
         application=application,
+        at=moment(on),
         actor=user,
         actor_name=(user.get_full_name() or user.get_username()) if user else "system",
         actor_org=_actor_org_name(user) if user else "",
@@ -297,6 +330,7 @@ def file_application(
         application,
         user,
         "file",
+        on=today,
         from_state=State.DRAFT,
         to_state=State.FILED,
         changes={"eligibility_verdict": assessment.verdict, "acceptance_due": due.on.isoformat()},
@@ -327,7 +361,7 @@ def answer_supplement(
     due = due_for("acceptance", today, pack, value=remaining)
     _write_state(application, transition, fields=_due_fields("acceptance", due))
     if notice is not None:
-        notice.answered_at = timezone.now()
+        notice.answered_at = moment(today)
         notice.answered_by = user
         notice.answer = answer
         notice.save(update_fields=["answered_at", "answered_by", "answer"])
@@ -337,6 +371,7 @@ def answer_supplement(
         application,
         user,
         "answer",
+        on=today,
         from_state=State.RETURNED,
         to_state=State.FILED,
         reason=answer,
@@ -362,7 +397,7 @@ def withdraw_application(
     Deadline.objects.filter(application=application, met_on__isnull=True, cancelled=False).update(
         cancelled=True
     )
-    audit(application, user, "withdraw", from_state=before, to_state=State.WITHDRAWN, reason=reason)
+    audit(application, user, "withdraw", from_state=before, to_state=State.WITHDRAWN, reason=reason, on=today)
     _after_commit(application, "withdraw", user)
     return application
 
@@ -387,6 +422,7 @@ def accept_application(
         application,
         user,
         "accept",
+        on=today,
         from_state=State.FILED,
         to_state=State.ACCEPTED,
         changes={"inspection_due": due.on.isoformat()},
@@ -456,12 +492,18 @@ def return_application(
     _meet_deadline(application, "acceptance", today, cancelled=True)
     _start_deadline(application, "supplement", today, due)
     SupplementNotice.objects.create(
-        application=application, items=cleaned, issued_by=user, due_on=due.on, due_provisional=due.provisional
+        application=application,
+        items=cleaned,
+        issued_at=moment(today),
+        issued_by=user,
+        due_on=due.on,
+        due_provisional=due.provisional,
     )
     audit(
         application,
         user,
         "return",
+        on=today,
         from_state=State.FILED,
         to_state=State.RETURNED,
         reason="；".join(f"{i['item']}：{i['reason']}" for i in cleaned),
@@ -485,7 +527,7 @@ def lapse_application(
         )
     _write_state(application, transition, fields={"closed_on": today, **_due_fields("", None)})
     _meet_deadline(application, "supplement", today, cancelled=True)
-    audit(application, user, "lapse", from_state=State.RETURNED, to_state=State.LAPSED)
+    audit(application, user, "lapse", from_state=State.RETURNED, to_state=State.LAPSED, on=today)
     _after_commit(application, "lapse", user)
     return application
 
@@ -523,6 +565,7 @@ def schedule_inspection(
         application,
         user,
         "schedule_inspection",
+        on=today,
         from_state=before,
         to_state=State.INSPECTION_SCHEDULED,
         changes={"date": on.isoformat(), "inspectors": [p.username for p in inspectors]},
@@ -579,6 +622,7 @@ def record_inspection(
         application,
         user,
         "record_inspection",
+        on=today,
         from_state=State.INSPECTION_SCHEDULED,
         to_state=State.INSPECTED,
         changes={"record": cleaned, "decision_due": due.on.isoformat()},
@@ -622,6 +666,7 @@ def approve_application(
         application,
         user,
         "approve",
+        on=today,
         from_state=State.INSPECTED,
         to_state=State.APPROVED,
         reason=reasons,
@@ -673,6 +718,7 @@ def reject_application(
         application,
         user,
         "reject",
+        on=today,
         from_state=State.INSPECTED,
         to_state=State.REJECTED,
         reason=reasons,
@@ -702,6 +748,7 @@ def issue_certificate(
         application,
         user,
         "issue_certificate",
+        on=today,
         from_state=State.APPROVED,
         to_state=State.CERTIFICATE_ISSUED,
         changes=issued,
