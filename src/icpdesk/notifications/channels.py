@@ -11,12 +11,17 @@ import base64
 import hashlib
 import hmac
 import json
+import smtplib
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import quote_plus, urlsplit
 
 import httpx
 from django.conf import settings
+from django.core import mail
 from django.core.mail import EmailMessage
 
 from icpdesk.lib import netguard
@@ -49,6 +54,58 @@ def message_id(key: str) -> str:
     return f"<icpdesk.{key}@{host}>"
 
 
+# SMTP errors about one message: the connection stays good for the next one.
+MESSAGE_ERRORS: tuple[type[Exception], ...] = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+)
+
+
+class MailBatch:
+    """One connection of the default mailer for many messages: opened at the first
+    message, closed at the end. A message the server refuses fails alone; after any
+    other error the connection is dropped and the next message opens a new one."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+        self.opened = 0
+
+    def send(self, message: EmailMessage) -> None:
+        if self.connection is None:
+            self.connection = mail.mailers["default"]
+            self.connection.open()
+            self.opened += 1
+        try:
+            self.connection.send_messages([message])
+        except MESSAGE_ERRORS:
+            raise
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            with suppress(Exception):  # a connection already gone is closed
+                connection.close()
+
+
+_batch: ContextVar[MailBatch | None] = ContextVar("icpdesk_mail_batch", default=None)
+
+
+@contextmanager
+def mail_batch() -> Iterator[MailBatch]:
+    """Within it, :func:`send_email` sends through one connection (see :class:`MailBatch`)."""
+    batch = MailBatch()
+    token = _batch.set(batch)
+    try:
+        yield batch
+    finally:
+        _batch.reset(token)
+        batch.close()
+
+
 def send_email(address: str, subject: str, body: str, key: str = "") -> None:
     if not address:
         raise ChannelError("no email address")
@@ -56,7 +113,12 @@ def send_email(address: str, subject: str, body: str, key: str = "") -> None:
     headers = {"Auto-Submitted": "auto-generated"}
     if key:
         headers["Message-ID"] = message_id(key)
-    EmailMessage(subject, body, None, [address], headers=headers).send(using="default")
+    message = EmailMessage(subject, body, None, [address], headers=headers)
+    batch = _batch.get()
+    if batch is None:
+        message.send(using="default")
+    else:
+        batch.send(message)
 
 
 def webhook_payload(kind: str, subject: str, body: str, link: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from icpdesk.accounts.models import Organisation, User
@@ -49,7 +49,7 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
 LEASE = timedelta(minutes=10)
-DELIVERY_BATCH = 500
+DELIVERY_BATCH = 100  # deliveries per task, sent through one mail connection
 KEY_CHUNK = 500
 
 
@@ -221,55 +221,161 @@ def _fan_out(claimed: list[tuple[Reminder, tuple[Owner, ...]]], now: datetime) -
 DUE_STATES = (Delivery.State.PENDING, Delivery.State.FAILED, Delivery.State.SENDING)
 
 
+def _due(now: datetime) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(state__in=DUE_STATES, next_attempt_at__lte=now)
+
+
 def deliver_due(
     now: datetime | None = None, *, ids: Sequence[int] | None = None, limit: int | None = None
 ) -> dict[str, int]:
-    """Send every email and webhook message that is due; ``{"sent": n, "failed": n, "abandoned": n}``."""
+    """Send every email and webhook message that is due, ``DELIVERY_BATCH`` at a time (each
+    batch through one mail connection); ``{"sent": n, "failed": n, "abandoned": n}``."""
     counts = {"sent": 0, "failed": 0, "abandoned": 0}
     done = 0
     while limit is None or done < limit:
-        now = now or timezone.now()
-        due = Delivery.objects.filter(state__in=DUE_STATES, next_attempt_at__lte=now)
+        moment = now or timezone.now()
+        due = _due(moment)
         if ids is not None:
             due = due.filter(pk__in=list(ids))
         batch = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:DELIVERY_BATCH])
         if not batch:
             break
-        token = new_run_id()
-        taken = Delivery.objects.filter(pk__in=batch, state__in=DUE_STATES, next_attempt_at__lte=now).update(
+        done += _deliver_batch(batch, moment, counts)
+    return counts
+
+
+def deliver_batch(ids: Sequence[int], now: datetime | None = None) -> dict[str, int]:
+    """Send those of the given deliveries that are still due, through one mail connection.
+
+    Safe to run twice, or on two workers at once: each row is taken by a conditional
+    update (its state and due time must still match), so a delivery already sent,
+    or being sent by another worker, is left alone and nothing goes out twice."""
+    counts = {"sent": 0, "failed": 0, "abandoned": 0}
+    _deliver_batch(list(ids), now or timezone.now(), counts)
+    return counts
+
+
+def _deliver_batch(batch: list[int], now: datetime, counts: dict[str, int]) -> int:
+    """Take, send and mark one batch; the number of deliveries taken."""
+    token = new_run_id()
+    taken = (
+        _due(now)
+        .filter(pk__in=batch)
+        .update(
             state=Delivery.State.SENDING,
             next_attempt_at=now + LEASE,
             attempts=F("attempts") + 1,
             lease=token,
         )
-        if not taken:
-            continue
-        rows = list(
-            Delivery.objects.filter(pk__in=batch, state=Delivery.State.SENDING, lease=token).select_related(
-                "reminder", "user"
-            )
-        )
-        webhooks = {
-            w.organisation_id: w
-            for w in Webhook.objects.filter(
-                organisation_id__in={r.organisation_id for r in rows if r.user_id is None}
-            )
-        }
-        sent: list[int] = []
+    )
+    if not taken:
+        return 0
+    rows = list(
+        Delivery.objects.filter(pk__in=batch, state=Delivery.State.SENDING, lease=token)
+        .select_related("reminder", "user")
+        .order_by("pk")
+    )
+    sent = _send_emails([r for r in rows if r.channel == Channel.EMAIL], now, counts)
+    others = [r for r in rows if r.channel != Channel.EMAIL]
+    webhooks = {
+        w.organisation_id: w
+        for w in Webhook.objects.filter(organisation_id__in={r.organisation_id for r in others})
+    }
+    for delivery in others:
+        try:
+            _send(delivery, webhooks.get(delivery.organisation_id))
+        except Exception as error:
+            _record_failure(delivery, error, now, counts)
+        else:
+            sent.append(delivery.pk)
+    Delivery.objects.filter(pk__in=sent, lease=token).update(
+        state=Delivery.State.SENT, sent_at=now, last_error="", lease=""
+    )
+    counts["sent"] += len(sent)
+    return len(rows)
+
+
+def _send_emails(rows: list[Delivery], now: datetime, counts: dict[str, int]) -> list[int]:
+    """Send the emails of one batch through one connection of the default mailer; the ids sent.
+    A message the server refuses fails alone (see :func:`channels.mail_batch`)."""
+    sent: list[int] = []
+    if not rows:
+        return sent
+    with channels.mail_batch():
         for delivery in rows:
             try:
-                _send(delivery, webhooks.get(delivery.organisation_id))
+                _send(delivery, None)
             except Exception as error:
                 _record_failure(delivery, error, now, counts)
             else:
                 sent.append(delivery.pk)
-            done += 1
-        Delivery.objects.filter(pk__in=sent, lease=token).update(
-            state=Delivery.State.SENT, sent_at=now, last_error="", lease=""
-        )
-        counts["sent"] += len(sent)
-        now = None
-    return counts
+    return sent
+
+
+def enqueue_due(
+    now: datetime | None = None, *, batch_size: int = DELIVERY_BATCH, counts: dict[str, int] | None = None
+) -> int:
+    """Hand every due email and webhook message to the task workers, ``batch_size`` per
+    task; the number of batches. A batch the queue refuses is sent here and now."""
+    ids = list(_due(now or timezone.now()).order_by("next_attempt_at", "pk").values_list("pk", flat=True))
+    return enqueue_batches(ids, batch_size=batch_size, inline=True, counts=counts)
+
+
+def enqueue_batches(
+    ids: Sequence[int],
+    *,
+    batch_size: int = DELIVERY_BATCH,
+    inline: bool = False,
+    counts: dict[str, int] | None = None,
+) -> int:
+    """Enqueue a delivery-batch task per ``batch_size`` ids; the number of batches.
+
+    A batch the queue refuses is sent at once with ``inline``, or else stays pending
+    in the table for the next sweep. The figures of batches that ran already (a
+    backend that runs tasks at once, as in the tests) are added to ``counts``."""
+    from django.tasks import TaskResultStatus
+
+    from icpdesk.notifications.tasks import deliver_batch as task
+
+    batches = 0
+    for i in range(0, len(ids), batch_size):
+        chunk = list(ids[i : i + batch_size])
+        batches += 1
+        try:
+            result = task.enqueue(chunk)
+        except Exception:
+            logger.exception("could not enqueue deliveries %s", chunk[:10])
+            if not inline:
+                continue
+            done = deliver_batch(chunk)
+        else:
+            if result.status != TaskResultStatus.SUCCESSFUL:
+                continue
+            done = result.return_value
+        if counts is not None:
+            for key, value in done.items():
+                counts[key] = counts.get(key, 0) + value
+    return batches
+
+
+def retry_later(ids: Sequence[int]) -> bool:
+    """Enqueue the retry of those deliveries that failed, at the earliest of their next
+    attempts, when the task backend can run a task later; True when one was enqueued.
+    (Without it, the next sweep sends them.)"""
+    from django.tasks import default_task_backend
+
+    from icpdesk.notifications.tasks import deliver_batch as task
+
+    failed = Delivery.objects.filter(pk__in=list(ids), state=Delivery.State.FAILED)
+    first = failed.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
+    if first is None or not default_task_backend.supports_defer:
+        return False
+    try:
+        task.using(run_after=first).enqueue(list(failed.values_list("pk", flat=True)))
+    except Exception:
+        logger.exception("could not enqueue the retry of deliveries %s", list(ids)[:10])
+        return False
+    return True
 
 
 def _send(delivery: Delivery, webhook: Webhook | None) -> None:
@@ -353,13 +459,8 @@ def notify(
 
 
 def _enqueue_deliveries(ids: list[int]) -> None:
-    from icpdesk.notifications.tasks import deliver
-
-    try:
-        deliver.enqueue(ids)
-    except Exception:
-        # The rows stay pending: the next sweep or delivery task sends them.
-        logger.exception("could not enqueue deliveries %s", ids[:10])
+    # A batch the queue refuses stays pending: the next sweep sends it.
+    enqueue_batches(ids)
 
 
 def preference_for(user: User, organisation_id: int) -> ChannelPreference:

@@ -1,4 +1,4 @@
-"""The daily reminder sweep: find the duties with a reminder due, claim each once, deliver.
+"""The daily reminder sweep: find the duties with a reminder due, claim each once, hand out.
 
 It looks back ``LOOKBACK_DAYS`` days (today included), so a sweep that did not
 run for a day or two still sends what fell due; of several thresholds of one
@@ -6,6 +6,11 @@ duty in that span only the latest is sent (the text counts the days from
 today). Claims are committed batch by batch before anything is sent: a sweep
 that dies half-way leaves committed claims with pending deliveries, which the
 next run (or the delivery task) sends, and uncommitted ones, which it claims.
+
+The sweep sends nothing itself: it hands every due delivery (today's and any
+left pending or failed before) to the task workers, ``DELIVERY_BATCH`` per
+task, each batch through one mail connection
+(:func:`icpdesk.notifications.services.enqueue_due`).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from icpdesk.core.rules import RulePack
 from icpdesk.lib.packs import current_pack
 from icpdesk.notifications import duties, services
 from icpdesk.notifications.duties import Duty
-from icpdesk.notifications.services import Message, deliver_due, new_run_id
+from icpdesk.notifications.services import Message, new_run_id
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +37,9 @@ class SweepResult:
     today: date
     candidates: int = 0
     claimed: int = 0
+    # Delivery batches handed to the workers; the figures of those already run (a
+    # backend that runs tasks at once, or a batch the queue refused, sent here).
+    batches: int = 0
     delivered: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -40,6 +48,7 @@ class SweepResult:
             "today": self.today.isoformat(),
             "candidates": self.candidates,
             "claimed": self.claimed,
+            "batches": self.batches,
             **{f"delivered_{k}": v for k, v in self.delivered.items()},
         }
 
@@ -104,7 +113,8 @@ def run(
     pack: RulePack | None = None,
     batch_size: int = CLAIM_BATCH,
 ) -> SweepResult:
-    """Claim every reminder due between ``today - lookback + 1`` and ``today``, then deliver."""
+    """Claim every reminder due between ``today - lookback + 1`` and ``today``; then, with
+    ``deliver``, hand every due delivery to the task workers in batches."""
     pack = pack or current_pack()
     start = today - timedelta(days=max(1, lookback) - 1)
     result = SweepResult(today=today)
@@ -124,7 +134,7 @@ def run(
     result.seconds["claim"] = time.perf_counter() - began
     if deliver:
         began = time.perf_counter()
-        result.delivered = deliver_due()
-        result.seconds["deliver"] = time.perf_counter() - began
+        result.batches = services.enqueue_due(counts=result.delivered)
+        result.seconds["enqueue"] = time.perf_counter() - began
     logger.info("reminder sweep %s: %s", today, result.as_dict())
     return result

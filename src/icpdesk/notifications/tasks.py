@@ -1,10 +1,14 @@
 """The reminder work on the task workers (Django's Tasks API).
 
-``deliver`` sends the given (or every due) email and webhook delivery;
-``daily_sweep`` runs the sweep and enqueues itself for the next day at
-``SWEEP_HOUR`` local time, so a desk whose workers run needs no cron. Both are
-safe to run any number of times at once: the claims and deliveries are
-exactly-once on their own (see :mod:`icpdesk.notifications.services`).
+``daily_sweep`` runs the sweep, which claims what is due and enqueues
+``deliver_batch`` tasks of ``DELIVERY_BATCH`` deliveries each, and enqueues
+itself for the next day at ``SWEEP_HOUR`` local time, so a desk whose workers
+run needs no cron. ``deliver_batch`` sends its emails through one mail
+connection and its webhook posts, marks each delivery sent or failed, and
+enqueues the retry of the failed ones at their next attempt; ``deliver`` sends
+the given (or every due) delivery. All are safe to run any number of times at
+once: the claims and deliveries are exactly-once on their own (see
+:mod:`icpdesk.notifications.services`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,16 @@ def deliver(ids: list[int] | None = None) -> dict[str, int]:
     from icpdesk.notifications.services import deliver_due
 
     return deliver_due(ids=ids)
+
+
+@task()
+def deliver_batch(ids: list[int]) -> dict[str, int]:
+    from icpdesk.notifications import services
+
+    counts = services.deliver_batch(ids)
+    if counts["failed"]:
+        services.retry_later(ids)
+    return counts
 
 
 @task()

@@ -12,13 +12,16 @@ from icpdesk.notifications.sweep import LOOKBACK_DAYS, run
 
 
 class Command(BaseCommand):
-    help = "Send every reminder that is due (each duty and threshold once), then retry failed deliveries."
+    help = (
+        "Claim every reminder that is due (each duty and threshold once) and hand its emails and "
+        "webhook posts, with the failed ones due again, to the task workers in batches."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--today", help="the day to sweep for, YYYY-MM-DD (default: today)")
         parser.add_argument("--lookback", type=int, default=LOOKBACK_DAYS, help="days to look back")
         parser.add_argument(
-            "--no-deliver", action="store_true", help="claim only; leave sending to the workers"
+            "--no-deliver", action="store_true", help="claim only; enqueue no delivery batches"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
