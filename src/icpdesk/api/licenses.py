@@ -118,7 +118,7 @@ class RenewalOut(Schema):
     application_id: int | None
 
 
-class LicenseOut(Schema):
+class LicenseDetailOut(Schema):
     id: int
     number: str
     holder: EnterpriseRef
@@ -469,7 +469,7 @@ def list_licenses(request: HttpRequest, filters: Query[LicenseFilters]) -> dict[
     return {"total": total, "limit": filters.limit, "offset": filters.offset, "items": items}
 
 
-@router.get("/licenses/{license_id}", response={200: LicenseOut, **READ_ERRORS}, summary="One license")
+@router.get("/licenses/{license_id}", response={200: LicenseDetailOut, **READ_ERRORS}, summary="One license")
 def get_license(request: HttpRequest, license_id: int) -> dict[str, Any]:
     return license_detail(request, _load(request, license_id))
 
@@ -631,7 +631,7 @@ def _state_endpoint(name: str) -> None:
     change.__name__ = f"{name}_license"
     router.post(
         f"/licenses/{{license_id}}/{name}",
-        response={200: LicenseOut, **ERRORS},
+        response={200: LicenseDetailOut, **ERRORS},
         summary=summary,
         operation_id=f"{name}_license",
     )(change)

@@ -139,7 +139,7 @@ class VersionRefOut(Schema):
     uploaded_at: datetime
 
 
-class ChangeOut(Schema):
+class MaterialChangeOut(Schema):
     material_id: str
     name: str
     reviewed_version: int | None
@@ -442,7 +442,7 @@ def return_case(request: HttpRequest, case_id: int, payload: VersionIn | None = 
 
 @router.get(
     "/cases/{case_id}/materials/changes",
-    response={200: list[ChangeOut], **ERRORS},
+    response={200: list[MaterialChangeOut], **ERRORS},
     summary="What changed since the reviewer last judged each material (versions and stated facts)",
 )
 def changes(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
