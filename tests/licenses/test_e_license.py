@@ -46,3 +46,13 @@ def test_the_pdf_prints_a_readable_address_and_a_qr_code_that_decodes_to_it(
     image = page.render(scale=200 / 72).to_pil()
     [found] = zxingcpp.read_barcodes(image)
     assert found.text == verify_url(lic)
+
+
+@pytest.mark.django_db
+def test_the_coverage_area_is_the_province_not_the_business_type(personas: Personas) -> None:
+    lic = make_license(personas.enterprise, date(2026, 10, 12))
+    assert lic.service_scope == "甘肃省"
+    client = Client()
+    client.force_login(personas.applicant)
+    text = PdfReader(io.BytesIO(client.get(f"/licenses/{lic.pk}/pdf/").content)).pages[0].extract_text()
+    assert "业务覆盖范围甘肃省" in "".join(text.split())

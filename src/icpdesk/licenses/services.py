@@ -55,6 +55,11 @@ def next_license_number(abbreviation: str, category: str, year: int) -> str:
 RENEWABLE_STATES = lifecycle.TRANSITIONS["renew"].sources
 
 
+def coverage_area(province: str) -> str:
+    """The license's 业务覆盖范围: the pack's province (甘肃省), or 全国 for the national pack."""
+    return province or "全国"
+
+
 def create_license(application: Application, issued_on: date) -> License:
     """The license a granted case issues: for a renewal case, the renewed license."""
     if application.kind == "renewal":
@@ -70,7 +75,6 @@ def create_license(application: Application, issued_on: date) -> License:
     enterprise = application.enterprise
     number = next_license_number(pack.abbreviation, "B2", issued_on.year)
     staff = enterprise.security_staff.order_by("id").first()
-    license_type = pack.license_types.get(application.license_type)
     license_ = License.objects.create(
         number=number,
         holder=enterprise,
@@ -81,7 +85,8 @@ def create_license(application: Application, issued_on: date) -> License:
         domains=[enterprise.domain] if enterprise.domain else [],
         server_locations=[enterprise.server_address] if enterprise.server_address else [],
         security_manager=staff.name if staff else "",
-        service_scope=license_type.name_zh if license_type else "",
+        # 业务覆盖范围 is where the service may be offered: the issuing province, or the whole country.
+        service_scope=coverage_area(pack.province),
         issued_on=issued_on,
         expires_on=shift(issued_on, validity.value, validity.unit),
         state=lifecycle.INITIAL_STATE.value,
