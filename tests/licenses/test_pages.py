@@ -136,8 +136,13 @@ def test_annual_report_page_saves_a_draft_then_submits_for_good(personas: Person
 def test_cancellation_by_the_owner_from_the_page(personas: Personas) -> None:
     lic = make_license(personas.enterprise)
     client = _client(personas, "applicant")
-    assert client.post(f"/licenses/{lic.pk}/state/cancel/", {"reason": ""}).status_code == 422
-    assert client.post(f"/licenses/{lic.pk}/state/cancel/", {"reason": "停止经营"}).status_code == 302
+    empty = client.post(f"/licenses/{lic.pk}/state/cancel/", {"reason": "", "confirm": "yes"})
+    assert empty.status_code == 422
+    unconfirmed = client.post(f"/licenses/{lic.pk}/state/cancel/", {"reason": "停止经营"})
+    assert unconfirmed.status_code == 422 and "请勾选确认注销许可证" in unconfirmed.content.decode()
+    assert License.objects.get(pk=lic.pk).state == "valid"
+    confirmed = client.post(f"/licenses/{lic.pk}/state/cancel/", {"reason": "停止经营", "confirm": "yes"})
+    assert confirmed.status_code == 302
     assert License.objects.get(pk=lic.pk).state == "cancelled"
     assert client.get(f"/licenses/{lic.pk}/state/cancel/").status_code == 405
 

@@ -175,6 +175,10 @@ def change_state(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, license_, status=422, reason_form=form)
+    if name == "cancel" and request.POST.get("confirm") != "yes":
+        # Cancelling cannot be undone: the holder ticks the confirmation first.
+        form.add_error(None, _("请勾选确认注销许可证。"))
+        return _render_detail(request, license_, status=422, reason_form=form)
     try:
         actions.change_state(
             _user(request), license_, name, reason=form.cleaned_data["reason"], today=_today()
