@@ -8,6 +8,7 @@ N web processes and M task workers share one configuration with no code change.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "icpdesk.accounts",
     "icpdesk.enterprises",
     "icpdesk.cases",
@@ -81,10 +86,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "icpdesk.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the sign-in page's answer to a throttled attempt (and keeps it).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "icpdesk.urls"
@@ -261,9 +270,29 @@ CALENDAR_STRICT = envbool("CALENDAR_STRICT", False)
 # Keys for personal data encrypted at rest (Fernet keys, newest first).
 FIELD_ENCRYPTION_KEYS = envlist("FIELD_KEYS")
 
-# Sign-in lockout: this many failures in a row lock the account for LOCKOUT_MINUTES.
+# Sign-in throttle (django-axes): LOCKOUT_FAILURES failed sign-ins for one user name
+# from one client address refuse that pair for LOCKOUT_MINUTES; the same name from
+# another address, or another name from this one, is not affected. The refusal reads
+# like a wrong password (icpdesk.accounts.backends). The address is the one
+# icpdesk.lib.clients reads, through ICPDESK_TRUSTED_PROXIES only.
 LOCKOUT_FAILURES = envint("LOCKOUT_FAILURES", 5)
 LOCKOUT_MINUTES = envint("LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "icpdesk.accounts.backends.client_ip"
+AXES_LOCKOUT_CALLABLE = "icpdesk.accounts.backends.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A failure while throttled does not push the end of the wait further out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Only the throttle's counters are kept (and only for the cool-off), not a log of every sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp): a TOTP app, with ten one-time recovery codes.
+# Required for regulator staff and administrators, optional for everyone else
+# (icpdesk.accounts.two_factor).
+OTP_TOTP_ISSUER = env("OTP_ISSUER", "icpdesk")
 
 # Materials: upload limits and the legibility (清) thresholds.
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
@@ -297,7 +326,10 @@ MONITORING_SWEEP_HOUR = envint("SCAN_SWEEP_HOUR", 2)
 MONITORING_BATCH = envint("SCAN_BATCH", 20)
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["icpdesk.accounts.backends.LockoutBackend"]
+AUTHENTICATION_BACKENDS = [
+    "icpdesk.accounts.backends.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LOGGING = {
     "version": 1,

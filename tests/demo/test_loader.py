@@ -143,3 +143,26 @@ def test_the_third_party_marketplace_is_advised_b21(demo: dict[str, int]) -> Non
     case = case_of(qingyang.name)
     assert case.state == State.INSPECTION_SCHEDULED
     assert case.supplements.get().answered_at is not None
+
+
+def test_the_regulator_logins_sign_in_with_their_printed_code(demo: dict[str, int]) -> None:
+    from icpdesk.accounts.two_factor import totp_now
+    from icpdesk.demo.loader import demo_totp_key, demo_two_factor_logins
+
+    logins = demo_two_factor_logins()
+    assert [name for name, _secret, _code in logins] == [
+        "admin",
+        "reviewer",
+        "inspector",
+        "approver",
+        "gsadmin",
+    ]
+    assert demo["two_factor_devices"] == 5
+    name, _secret, code = logins[1]
+    assert code == totp_now(demo_totp_key(name))
+    client = Client()
+    client.post("/accounts/login/", {"username": name, "password": DEMO_PASSWORD})
+    verify = client.get("/cases/")["Location"]
+    assert verify.startswith("/accounts/two-factor/verify/")
+    assert client.post(verify, {"code": code}).status_code == 302
+    assert client.get("/cases/").status_code == 200

@@ -8,7 +8,7 @@ from icpdesk.accounts.models import ApiToken, Mandate, Organisation, User
 class DeskUserAdmin(UserAdmin):  # type: ignore[type-arg]
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
-        ("icpdesk", {"fields": ("organisation", "roles", "failed_logins", "locked_until")}),
+        ("icpdesk", {"fields": ("organisation", "roles")}),
     )
     list_display = ("username", "first_name", "organisation", "roles", "is_active")
     list_filter = ("organisation__kind", "is_active")

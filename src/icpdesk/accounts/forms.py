@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,20 +22,18 @@ SCOPE_LABELS = {
 
 
 class DeskAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, saying so when the account is locked (instead of "wrong password")."""
+    """Django's sign-in form with one message for every refusal.
 
-    def clean(self) -> dict[str, Any]:
-        try:
-            return super().clean()
-        except ValidationError:
-            until = getattr(self.request, "icpdesk_locked_until", None)
-            if until is not None:
-                raise ValidationError(
-                    _("登录失败次数过多，账户已锁定至 %(time)s")
-                    % {"time": timezone.localtime(until).strftime("%H:%M")},
-                    code="locked",
-                ) from None
-            raise
+    A wrong password, an unknown name and a throttled attempt read the same,
+    so the answer never tells which user names exist.
+    """
+
+    error_messages = {  # noqa: RUF012 - Django's own class attribute, extended
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "用户名或密码不正确。同一地址对同一账户连续失败多次后，需等待一段时间才能再次尝试。"
+        ),
+    }
 
 
 class AgencyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -90,3 +87,33 @@ class TokenForm(forms.ModelForm):  # type: ignore[type-arg]
         labels: ClassVar = {"name": gettext_lazy("令牌名称")}
         help_texts: ClassVar = {"name": gettext_lazy("说明用途，如：ERP 同步")}
         error_messages: ClassVar = {"name": {"required": gettext_lazy("请填写令牌名称")}}
+
+
+class CodeForm(forms.Form):
+    """One code: six digits from the authenticator app, or a recovery code where allowed."""
+
+    code = forms.CharField(
+        label=gettext_lazy("验证码"),
+        max_length=32,
+        strip=True,
+        help_text=gettext_lazy("验证器应用中当前显示的 6 位数字，或一个恢复码"),
+        error_messages={"required": gettext_lazy("请输入验证码"), "max_length": gettext_lazy("验证码太长")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off"}
+        ),
+    )
+
+
+class EnrolCodeForm(CodeForm):
+    """The first code of a new authenticator app: six digits only."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = gettext_lazy("验证器应用中当前显示的 6 位数字")
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+    def clean_code(self) -> str:
+        code = "".join(str(self.cleaned_data["code"]).split())
+        if not (code.isdigit() and len(code) == 6):
+            raise ValidationError(_("验证码应为 6 位数字"), code="format")
+        return code

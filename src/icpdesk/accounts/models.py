@@ -34,8 +34,6 @@ class User(AbstractUser):
     )
     roles = models.JSONField(default=list, blank=True)
     phone = EncryptedTextField(blank=True, default="")
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
@@ -48,9 +46,6 @@ class User(AbstractUser):
         if self.organisation is None:
             return frozenset()
         return ROLES_BY_KIND[self.organisation.kind] & frozenset(self.roles)
-
-    def is_locked(self) -> bool:
-        return self.locked_until is not None and self.locked_until > timezone.now()
 
 
 SCOPE_FIELDS = ("prepare", "file", "answer_supplement", "annual_and_changes")

@@ -10,6 +10,7 @@ are what the desk itself would have written.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -17,10 +18,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import ric, uscc
 
 from icpdesk.accounts.choices import OrgKind, Role
 from icpdesk.accounts.models import Mandate, Organisation, User
+from icpdesk.accounts.two_factor import TOTP_DEVICE_NAME, key_base32, totp_now
 from icpdesk.calendars.services import get_calendar
 from icpdesk.cases import actions
 from icpdesk.cases.models import Application
@@ -33,7 +36,25 @@ from icpdesk.enterprises.services import assess_enterprise
 
 DEMO_PASSWORD = "icpdesk-demo-2026"  # noqa: S105 - documented demo login, never used in production
 
-KINDS = ("organisations", "users", "enterprises", "mandates", "cases")
+KINDS = ("organisations", "users", "two_factor_devices", "enterprises", "mandates", "cases")
+
+
+def demo_totp_key(username: str) -> str:
+    """The demo login's TOTP secret (hex): fixed and public, like the demo password.
+
+    Regulator staff and the administrator must sign in with two factors; their
+    demo secrets are printed by ``icpdesk demo`` and listed in the README, so
+    anyone can add them to an authenticator app.
+    """
+    return hashlib.sha1(f"icpdesk-demo-totp:{username}".encode()).hexdigest()  # noqa: S324 - a public demo key
+
+
+def demo_two_factor_logins() -> list[tuple[str, str, str]]:
+    """(login, secret in base32, the code now) of each demo login that signs in with two factors."""
+    names = ["admin", *(person.username for person in data.REGULATOR_STAFF)]
+    devices = TOTPDevice.objects.filter(user__username__in=names, confirmed=True).select_related("user")
+    shown = {device.user.username: device.key for device in devices}
+    return [(name, key_base32(shown[name]), totp_now(shown[name])) for name in names if name in shown]
 
 
 def credit_code(division: str, serial: int) -> str:
@@ -98,6 +119,14 @@ class _Loader:
             user.save()
             self.created["users"] += 1
         return user
+
+    def two_factor(self, user: User) -> None:
+        """A TOTP device with the login's public demo secret, for a login that must use two factors."""
+        if not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(
+                user=user, name=TOTP_DEVICE_NAME, key=demo_totp_key(user.username), confirmed=True
+            )
+            self.created["two_factor_devices"] += 1
 
     # ------------------------------------------------------------ clients
 
@@ -221,7 +250,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     loader = _Loader(today or timezone.localdate())
     user_model = get_user_model()
     if not user_model.objects.filter(username="admin").exists():
-        loader.user("admin", "管理员", None, [], is_staff=True, is_superuser=True)
+        loader.two_factor(loader.user("admin", "管理员", None, [], is_staff=True, is_superuser=True))
 
     regulator = loader.organisation(OrgKind.REGULATOR, data.REGULATOR_NAME, data.REGULATOR_PROVINCE)
     agency = loader.organisation(OrgKind.AGENCY, data.AGENCY_NAME)
@@ -230,6 +259,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         people[person.username] = loader.user(
             person.username, person.name, regulator, list(person.roles), person.phone
         )
+        loader.two_factor(people[person.username])
     for person in data.AGENCY_STAFF:
         people[person.username] = loader.user(
             person.username, person.name, agency, list(person.roles), person.phone
