@@ -124,3 +124,18 @@ def test_a_scan_left_behind_is_picked_up_by_the_next_sweep(
     stuck.refresh_from_db()
     never.refresh_from_db()
     assert (stuck.status, never.status) == ("done", "done")
+
+
+@pytest.mark.django_db
+def test_a_worker_starting_again_does_not_queue_a_second_sweep(settings: Any) -> None:
+    """The next weekly sweep is queued once, however many workers start (the queue is read)."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+    from icpdesk.monitoring import tasks as monitoring_tasks
+
+    assert monitoring_tasks.schedule_next_sweep(date(2026, 12, 7)) is True
+    assert monitoring_tasks.schedule_next_sweep(date(2026, 12, 7)) is False
+    waiting = DBTaskResult.objects.filter(task_path=monitoring_tasks.weekly_sweep.module_path, status="READY")
+    assert waiting.count() == 1

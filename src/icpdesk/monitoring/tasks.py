@@ -61,11 +61,12 @@ def schedule_next_sweep(today: date | None = None) -> bool:
 
 def _sweep_waiting() -> bool:
     try:
+        from django_tasks_db.backend import DatabaseBackend
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # pragma: no cover
         return False
-    from django.tasks import default_task_backend
 
-    if type(default_task_backend).__module__.split(".")[0] != "django_tasks_db":
+    # The task's own backend: django.tasks.default_task_backend is a proxy whose type says nothing.
+    if not isinstance(weekly_sweep.get_backend(), DatabaseBackend):
         return False
     return DBTaskResult.objects.filter(task_path=weekly_sweep.module_path, status="READY").exists()
