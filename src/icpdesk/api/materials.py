@@ -30,6 +30,7 @@ from icpdesk.lib.errors import InvalidInput, NotFound
 from icpdesk.materials import services
 from icpdesk.materials.checks import REGION_LABELS
 from icpdesk.materials.models import CaseMaterial, MaterialVersion
+from icpdesk.materials.reading import reading_out
 from icpdesk.materials.safety import PREVIEW_CSP
 
 router = Router(tags=["materials"])
@@ -54,6 +55,36 @@ class UploaderOut(Schema):
     name: str
 
 
+class ReadFieldOut(Schema):
+    value: str | int | list[str]
+    confidence: float
+    page: int
+    box: list[float]
+
+
+class ReadFlagOut(Schema):
+    code: str
+    message: str
+    values: dict[str, Any]
+
+
+class ReadErrorOut(Schema):
+    code: str
+    message: str
+
+
+class ReadingOut(Schema):
+    """What the desk read in the file: identity numbers masked; boxes in fractions of the page."""
+
+    pages: int | None
+    page_count: int | None
+    fields: dict[str, ReadFieldOut]
+    qr: list[str]
+    text: str
+    flags: list[ReadFlagOut]
+    error: ReadErrorOut | None
+
+
 class MaterialVersionOut(Schema):
     number: int
     sha256: str
@@ -69,6 +100,8 @@ class MaterialVersionOut(Schema):
     check_status: str
     checked_at: datetime | None
     flags: list[FlagOut]
+    read_status: str
+    reading: ReadingOut | None
     download: str
 
 
@@ -234,6 +267,8 @@ def _version(
         "check_status": version.check_status,
         "checked_at": version.checked_at,
         "flags": _flags(version, lang),
+        "read_status": version.read_status,
+        "reading": reading_out(version, lang),
         "download": _download_path(application, material_id, version.number),
     }
 

@@ -26,6 +26,14 @@ class CheckStatus(models.TextChoices):
     FAILED = "failed", "检查未能完成 / Failed to run"
 
 
+class ReadStatus(models.TextChoices):
+    PENDING = "pending", "待读取 / Pending"
+    DONE = "done", "已读取 / Read"
+    UNREADABLE = "unreadable", "无法读取 / Unreadable"
+    FAILED = "failed", "读取未能完成 / Failed to run"
+    SKIPPED = "skipped", "不读取（Word 文件）/ Not read (Word file)"
+
+
 #: The facts an uploader may state for a material, in display order.
 FACT_KEYS = (
     "company_name",
@@ -91,6 +99,11 @@ class MaterialVersion(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     # {"legibility": [...], "consistency": [...], "dates": [...]}; each flag has code, message_zh/en, values.
     flags = models.JSONField(default=dict, blank=True)
+    # What the desk read in the file (icpdesk.reading): pages, fields with value, confidence, page and
+    # box, QR codes, text and flags; identity numbers masked. An unreadable file has {"error": {...}}.
+    read_status = models.CharField(max_length=16, choices=ReadStatus.choices, default=ReadStatus.PENDING)
+    read_at = models.DateTimeField(null=True, blank=True)
+    reading = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering: ClassVar = ["case_material_id", "number"]

@@ -167,7 +167,7 @@ def upload_version(
     name = (original_name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255]
     inspected = checks.inspect_upload(stream, size, name)
     sha256, size = _hash(stream)
-    from icpdesk.materials.tasks import enqueue_check
+    from icpdesk.materials.tasks import enqueue_check, enqueue_reading
 
     stored = ""
     try:
@@ -202,6 +202,7 @@ def upload_version(
                 changes={"material": material.id, "version": number, "sha256": sha256, "size": size},
             )
             transaction.on_commit(lambda: enqueue_check(version.pk))
+            transaction.on_commit(lambda: enqueue_reading(version.pk))
     except BaseException:
         # A file whose version never reached the database is not left behind.
         if stored:

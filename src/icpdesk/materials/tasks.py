@@ -13,7 +13,7 @@ import logging
 from django.db.models import F
 from django.tasks import task
 
-from icpdesk.materials.models import CheckStatus, MaterialVersion
+from icpdesk.materials.models import CheckStatus, MaterialVersion, ReadStatus
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +50,32 @@ def enqueue_check(version_id: int) -> None:
         # The queue being down must not lose the upload: the version stays
         # pending, and the page shows its checks as not run yet.
         logger.exception("could not enqueue the check of version %s", version_id)
+
+
+@task()
+def read_material_version(version_id: int) -> str:
+    """Read the version's file (text, fields, QR codes) apart from its checks, so neither waits."""
+    from icpdesk.materials.reading import read_version
+
+    if not MaterialVersion.objects.filter(pk=version_id).exists():
+        return "gone"
+    try:
+        version = read_version(version_id)
+    except Exception as exc:
+        logger.exception("reading of material version %s failed", version_id)
+        MaterialVersion.objects.filter(pk=version_id).update(
+            read_status=ReadStatus.FAILED, reading={"error": {"code": "failed", "message_en": str(exc)[:500]}}
+        )
+        return "failed"
+    return str(version.read_status)
+
+
+def enqueue_reading(version_id: int) -> None:
+    from django.conf import settings
+
+    if not getattr(settings, "READING_ON_UPLOAD", True):
+        return
+    try:
+        read_material_version.enqueue(version_id)
+    except Exception:
+        logger.exception("could not enqueue the reading of version %s", version_id)
