@@ -220,7 +220,8 @@ EXPECTED_ROWS: dict[str, Callable[[int], int]] = {
     "applicant": lambda n: n,
 }
 # Regulator staff sign in with two factors: one more query reads the session's OTP device.
-QUERY_PINS = {"reviewer": 6, "inspector": 6, "consultant": 5, "applicant": 7}
+# Every page's menu counts the unread notifications: one query each.
+QUERY_PINS = {"reviewer": 7, "inspector": 7, "consultant": 6, "applicant": 8}
 
 
 @pytest.mark.parametrize("n", [3, 30])
