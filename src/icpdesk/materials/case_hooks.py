@@ -12,7 +12,8 @@ from django.http import HttpRequest
 
 from icpdesk.cases.models import Application
 from icpdesk.lib.errors import PreconditionFailed
-from icpdesk.materials.services import checklist_context, missing_required
+from icpdesk.materials.completeness import checklist
+from icpdesk.materials.services import missing_required
 
 
 def refuse_filing_without_materials(sender: Any, application: Application, **kwargs: Any) -> None:
@@ -29,4 +30,4 @@ def refuse_filing_without_materials(sender: Any, application: Application, **kwa
 
 def checklist_panel(request: HttpRequest, application: Application) -> dict[str, Any]:
     """The materials checklist of the case page."""
-    return checklist_context(request.user, application)
+    return checklist(request.user, application)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from icpdesk.cases.models import Application
 from icpdesk.lib.errors import ActionError, Forbidden, NotFound
 from icpdesk.lib.language import current_lang
-from icpdesk.materials import services
+from icpdesk.materials import completeness, services
 from icpdesk.materials.forms import ForgedForm, UploadForm, VerdictForm
 from icpdesk.materials.models import MaterialVersion
 from icpdesk.materials.safety import PREVIEW_CSP
@@ -50,14 +50,14 @@ def _checklist_url(application: Application) -> str:
 @require_GET
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     application = _case(request, pk)
-    return render(request, "materials/case.html", services.checklist_context(request.user, application))
+    return render(request, "materials/case.html", completeness.checklist(request.user, application))
 
 
 @require_GET
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     """The checklist alone, for the case page and for polling while checks run."""
     application = _case(request, pk)
-    return render(request, "materials/_checklist.html", services.checklist_context(request.user, application))
+    return render(request, "materials/_checklist.html", completeness.checklist(request.user, application))
 
 
 @require_http_methods(["GET", "POST"])

@@ -105,6 +105,8 @@ class Material:
     guidance: str
     source: str = ""
     validity: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    # Materials sharing a ``one_of`` name are alternatives: the case needs at least one of them.
+    one_of: str = ""
 
     def name(self, lang: str = "zh-hans") -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -344,6 +346,7 @@ def build_pack(data: Mapping[str, Any], name: str) -> RulePack:
             guidance=_req(m, "guidance", str, mw),
             source=str(m.get("source", "")),
             validity=MappingProxyType(dict(m.get("validity", {}))),
+            one_of=str(m.get("one_of", "")),
         )
         if material.group not in group_ids:
             raise PackError(f"{mw}: unknown group {material.group!r}")
