@@ -340,7 +340,7 @@ def _compliance(province_code: str, today: date, en: bool) -> list[dict[str, Any
     done: dict[tuple[str, int], int] = defaultdict(int)
     within: dict[tuple[str, int], int] = defaultdict(int)
     for step, met_on, n, ok in rows:
-        i = index.get((met_on.year, met_on.month))
+        i = index.get((met_on.year, met_on.month)) if met_on is not None else None
         if i is not None:
             done[step, i] += n
             within[step, i] += ok
