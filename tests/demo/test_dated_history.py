@@ -57,3 +57,17 @@ def test_the_demo_license_owes_the_report_of_its_year_of_issue() -> None:
         assert year >= license_.issued_on.year
         assert license_.annual_report_due_on is not None
         assert license_.annual_report_due_on.year == year + 1
+
+
+@pytest.mark.django_db
+def test_every_filed_demo_case_has_its_capital_proof() -> None:
+    from icpdesk.materials.models import CaseMaterial
+
+    load_demo()
+    for case in Application.objects.exclude(state="draft"):
+        proofs = CaseMaterial.objects.filter(
+            application=case,
+            material_id__in=("capital_verification", "bank_statements"),
+            versions__isnull=False,
+        )
+        assert proofs.exists(), case.reference

@@ -42,7 +42,7 @@ def sample_scan(title: str, company: str, code: str) -> bytes:
 
 
 def supply(application: Application, user: Any) -> int:
-    """Upload every required material the case lacks, with the facts each shows; return how many."""
+    """Upload every material the case needs and lacks, with the facts each shows; return how many."""
     enterprise = application.enterprise
     have = set(
         CaseMaterial.objects.filter(application=application, versions__isnull=False).values_list(
@@ -57,8 +57,16 @@ def supply(application: Application, user: Any) -> int:
         "server_region": (enterprise.server_regions or [""])[0],
     }
     count = 0
+    # Of alternatives (the capital proof), the first one the pack lists stands for them all.
+    alternatives = {m.one_of for m in services.materials_for(application) if m.one_of and m.id in have}
     for material in services.materials_for(application):
-        if not material.required or material.id in have:
+        if material.id in have:
+            continue
+        if material.one_of:
+            if material.one_of in alternatives:
+                continue
+            alternatives.add(material.one_of)
+        elif not material.required:
             continue
         scan = sample_scan(material.name_zh, enterprise.name, enterprise.uscc)
         services.upload_version(
