@@ -252,8 +252,12 @@ def test_an_annual_report_is_saved_then_submitted_for_good(api: Api, desk: Perso
     assert lic.annual_report_due_on == date(2027, 3, 31)
     assert lic.events.filter(action="annual_report").count() == 1
 
-    again = call(api, "put", "consultant", path, REPORT)
+    again = call(api, "put", "consultant", path, {"year": 2025, **REPORT})
     assert again.status_code == 409 and again.json()["state"] == "submitted"
+    # The report owed next is on 2026, whose window opens in 2027.
+    assert call(api, "get", "consultant", path).json()["year"] == 2026
+    early = call(api, "put", "consultant", path, REPORT)
+    assert early.status_code == 422 and early.json()["field"] == "year"
     wrong_year = call(api, "put", "consultant", path, {"year": 2024, **REPORT})
     assert wrong_year.status_code == 422 and wrong_year.json()["field"] == "year"
 
@@ -320,6 +324,8 @@ def test_a_change_refused_by_the_rules_names_the_field(api: Api, desk: Personas,
         ({"kind": "server_address", "after": "", "happened_on": "2026-03-01"}, "after"),
         ({"kind": "server_address", "after": "机房", "happened_on": "yesterday"}, "happened_on"),
         ({"kind": "company_name", "after": lic.holder_name, "happened_on": "2026-03-01"}, "after"),
+        # Found by the fuzzer: a day the working-day calendar does not cover was a server error.
+        ({"kind": "server_address", "after": "机房", "happened_on": "0231-08-12"}, "happened_on"),
     ]
     for body, field in cases:
         response = call(api, "post", "consultant", path, body)

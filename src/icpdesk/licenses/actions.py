@@ -395,7 +395,14 @@ def file_change(
         raise InvalidInput(
             "变更后的内容与现有记录相同。", "The new value equals the recorded one.", field="after"
         )
-    due = due_for("change_filing", happened_on)
+    try:
+        due = due_for("change_filing", happened_on)
+    except ValueError:  # a day the working-day calendar does not cover (years 2000 to 2100)
+        raise InvalidInput(
+            f"变更日期 {happened_on:%Y-%m-%d} 超出了可计算期限的范围。",
+            f"The change date {happened_on:%Y-%m-%d} is outside the range the deadline can be counted in.",
+            field="happened_on",
+        ) from None
     filing = ChangeFiling.objects.create(
         license=license_,
         kind=kind,
