@@ -29,55 +29,65 @@ from icpdesk.core.lifecycle import State
 from icpdesk.enterprises import actions as enterprise_actions
 from icpdesk.licenses import actions as license_actions
 from icpdesk.notifications import services
+from icpdesk.notifications.models import Notification
 from tests.api.conftest import case_in
 from tests.factories import Personas, file_a_case
 from tests.licenses.helpers import make_license
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 
-CONFIG = SchemathesisConfig.from_dict(
-    {
-        "phases": {
-            "examples": {"enabled": False},
-            "coverage": {"enabled": True},
-            "fuzzing": {"enabled": True},
-            "stateful": {"enabled": False},
-        },
-        "generation": {
-            "max-examples": 5,
-            "deterministic": True,
-            "no-shrink": True,
-            "database": "none",
-        },
-        "suppress-health-check": ["all"],
-    }
-)
+SETTINGS: dict[str, Any] = {
+    "phases": {
+        "examples": {"enabled": False},
+        "coverage": {"enabled": True},
+        "fuzzing": {"enabled": True},
+        "stateful": {"enabled": False},
+    },
+    "generation": {"max-examples": 5, "deterministic": True, "no-shrink": True, "database": "none"},
+    "suppress-health-check": ["all"],
+}
 
 # An agency consultant acts for its clients; a reviewer reads the province's cases.
 PERSONAS = ("consultant", "reviewer")
 
 
 @pytest.fixture(params=PERSONAS)
-def fuzz_token(request: pytest.FixtureRequest, personas: Personas, settings: Any) -> str:
+def fuzz_desk(
+    request: pytest.FixtureRequest, personas: Personas, settings: Any
+) -> tuple[str, dict[str, list[Any]]]:
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     p = personas
     # A case of each kind the persona can act on: a filed one, one with its materials, and a license
     # with a change filed; the enterprise's profile has a change record.
-    file_a_case(p.enterprise, p.agency)
-    case_in(p, State.FILED)
+    filed = file_a_case(p.enterprise, p.agency)
+    prepared = case_in(p, State.FILED)
     lic = make_license(p.enterprise, date(2025, 6, 16))
-    license_actions.file_change(
+    filing = license_actions.file_change(
         p.consultant, lic, "server_address", "兰州新区数据中心", date(2026, 3, 1), today=date(2026, 3, 3)
     )
     enterprise_actions.update_enterprise(p.consultant, p.enterprise, {"city": "兰州市城关区"})
     services.notify(p.agency, "年报将截止", "请报送", "Report due", "Please file", key="fuzz")
     services.notify(p.regulator, "案件待受理", "请受理", "Case to accept", "Please accept", key="fuzz")
-    _, token = ApiToken.issue(getattr(p, request.param), "fuzz")
-    return token
+    user = getattr(p, request.param)
+    _, token = ApiToken.issue(user, "fuzz")
+    ids = {
+        "case_id": [filed.pk, prepared.pk],
+        "enterprise_id": [p.enterprise.pk],
+        "license_id": [lic.pk],
+        "filing_id": [filing.pk],
+        "notification_id": list(Notification.objects.filter(user=user).values_list("pk", flat=True)),
+        "material_id": ["business_license", "application_form"],
+    }
+    return token, ids
 
 
 @pytest.fixture
-def fuzz_schema(request: pytest.FixtureRequest, fuzz_token: str) -> Any:
+def fuzz_token(fuzz_desk: tuple[str, dict[str, list[Any]]]) -> str:
+    return fuzz_desk[0]
+
+
+@pytest.fixture
+def fuzz_schema(request: pytest.FixtureRequest, fuzz_desk: tuple[str, dict[str, list[Any]]]) -> Any:
     from icpdesk.wsgi import application
 
     # schemathesis names each operation's subtest by rewriting the item's ``_nodeid``,
@@ -85,7 +95,21 @@ def fuzz_schema(request: pytest.FixtureRequest, fuzz_token: str) -> Any:
     if not hasattr(request.node, "_nodeid"):
         request.node._nodeid = request.node.nodeid
 
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=CONFIG)
+    # Most generated ids are the desk's own objects, so the operations act on them; the rest
+    # are whatever the phases generate (absent, zero, negative, huge).
+    _token, ids = fuzz_desk
+    config = SchemathesisConfig.from_dict(
+        {
+            **SETTINGS,
+            "dictionaries": {name: {"values": values} for name, values in ids.items() if values},
+            "parameters": {
+                f"path.{name}": {"dictionary": name, "probability": 0.7}
+                for name, values in ids.items()
+                if values
+            },
+        }
+    )
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=config)
 
 
 schema = schemathesis.pytest.from_fixture("fuzz_schema")
