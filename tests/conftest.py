@@ -54,6 +54,13 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_reading_on_upload(settings: Any) -> None:
+    """Uploads are not OCR-read unless a test asks for it (tests/materials/test_reading.py does):
+    with the inline task backend every upload would load the OCR models and read its pages."""
+    settings.READING_ON_UPLOAD = False
+
+
 def verified_login(client: Client, user: Any, backend: str | None = None) -> None:
     """Sign ``user`` in on ``client`` with both factors, as after the sign-in and verification pages.
 

@@ -325,6 +325,11 @@ MONITORING_PAUSE_SECONDS = float(env("SCAN_PAUSE_SECONDS", "1"))
 MONITORING_SWEEP_HOUR = envint("SCAN_SWEEP_HOUR", 2)
 MONITORING_BATCH = envint("SCAN_BATCH", 20)
 
+# Reading the documents: each uploaded material version is read (text layer, OCR,
+# QR codes) by the task workers after its upload, up to READING_PAGE_LIMIT pages.
+READING_ON_UPLOAD = envbool("READING_ON_UPLOAD", True)
+READING_PAGE_LIMIT = envint("READING_PAGE_LIMIT", 20)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "icpdesk.accounts.backends.ThrottledBackend",

@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def reading_on_upload(settings: Any) -> None:
+    settings.READING_ON_UPLOAD = True
+
+
+@pytest.fixture(autouse=True)
 def _media_and_tasks(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

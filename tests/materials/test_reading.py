@@ -13,6 +13,11 @@ from tests.materials.conftest import docx, pdf
 from tests.reading import corpus
 
 
+@pytest.fixture(autouse=True)
+def reading_on_upload(settings: Any) -> None:
+    settings.READING_ON_UPLOAD = True
+
+
 @pytest.mark.django_db
 def test_an_uploaded_license_is_read_and_its_fields_stored(
     personas: Personas, case: Application, put: Any

@@ -28,6 +28,10 @@ ACTION_LABELS = {
     "webhook.delete": _("删除群机器人"),
     "channel_preference.update": _("修改通知方式"),
     "calendar.load": _("导入节假日安排"),
+    "two_factor.enable": _("启用两步验证"),
+    "two_factor.disable": _("停用两步验证"),
+    "two_factor.recovery_codes": _("重新生成恢复码"),
+    "two_factor.recovery_code_used": _("使用恢复码登录"),
 }
 
 # Fields that are not model fields of the object, or are named otherwise on the pages.
