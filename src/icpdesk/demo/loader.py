@@ -241,7 +241,9 @@ class _Loader:
             "issue": lambda: actions.issue_certificate(actor, case, today=on),
             "comment": lambda: actions.add_comment(actor, case, step.text),
         }
-        run[step.action]()
+        # Whatever the step writes without a day of its own (a comment) is dated on the step's day too.
+        with actions.acting_on(on):
+            run[step.action]()
 
 
 @transaction.atomic
