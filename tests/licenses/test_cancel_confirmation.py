@@ -54,3 +54,17 @@ def test_the_action_requires_the_reason(personas: Personas) -> None:
     assert refused.value.message_en == "Give a reason."
     assert License.objects.get(pk=lic.pk).state == "valid"
     assert not lic.events.filter(action="cancel").exists()
+
+
+@pytest.mark.django_db
+def test_the_cancel_form_speaks_english(personas: Personas) -> None:
+    lic = make_license(personas.enterprise)
+    client = Client()
+    client.force_login(personas.applicant)
+    body = client.get(f"/licenses/{lic.pk}/", headers={"accept-language": "en"}).content.decode()
+    form = HTMLParser(body).css_first("#cancel-license")
+    assert form is not None
+    text = form.text()
+    assert "Confirm cancellation" in text
+    assert f"I confirm cancelling license {lic.number}" in text
+    assert "注销" not in text
