@@ -87,8 +87,21 @@ def fuzz_token(fuzz_desk: tuple[str, dict[str, list[Any]]]) -> str:
 
 
 @pytest.fixture
-def fuzz_schema(request: pytest.FixtureRequest, fuzz_desk: tuple[str, dict[str, list[Any]]]) -> Any:
+def fuzz_schema(
+    request: pytest.FixtureRequest,
+    fuzz_desk: tuple[str, dict[str, list[Any]]],
+) -> Any:
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from icpdesk.wsgi import application
+
+    # The test's transaction must outlive each request, as Django's test client arranges: the
+    # WSGI handler would otherwise close the database connection at the start and the end of
+    # every request (on PostgreSQL, taking the test's data and every later request with it).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+        request.addfinalizer(lambda signal=signal: signal.connect(close_old_connections))
 
     # schemathesis names each operation's subtest by rewriting the item's ``_nodeid``,
     # which pytest 9 no longer keeps as a plain attribute.
