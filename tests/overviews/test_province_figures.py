@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.test import Client
+
 from icpdesk.overviews import queries
 from tests.overviews.conftest import TODAY, Book, fresh
 
@@ -90,3 +94,37 @@ def test_another_province_sees_only_its_own(book: Book) -> None:
     assert (november["month"], november["done"], november["within_limit"]) == ("2026-11", 1, 0)
     assert data["licenses_by_state"] == []
     assert data["annual_reports"]["prefectures"] == []
+
+
+def test_the_open_site_findings_are_counted_by_code(book: Book) -> None:
+    from icpdesk.monitoring.models import Finding, Scan
+
+    def finding(lic: Any, code: str, state: str = Finding.State.OPEN) -> None:
+        scan = Scan.objects.create(license=lic, url="https://example.cn/", trigger=Scan.Trigger.WEEKLY)
+        Finding.objects.create(
+            license=lic,
+            code=code,
+            key=code,
+            severity="high",
+            message_code=code,
+            state=state,
+            first_scan=scan,
+            last_scan=scan,
+        )
+
+    finding(book.licenses["L1"], "license_not_displayed")
+    finding(book.licenses["L2"], "license_not_displayed")
+    finding(book.licenses["L2"], "server_outside_mainland")
+    finding(book.licenses["L3"], "unreachable", state=Finding.State.RESOLVED)
+    figures = queries.province_overview(fresh(book.personas.reviewer), TODAY)
+    assert [(r["code"], r["count"], r["licenses"]) for r in figures["site_findings"]] == [
+        ("license_not_displayed", 2, 2),
+        ("server_outside_mainland", 1, 1),
+    ]
+    assert figures["site_findings"][0]["label"] == "首页未展示许可证编号"
+    client = Client()
+    client.force_login(book.personas.reviewer)
+    page = client.get("/overviews/province/").content.decode()
+    assert 'id="site-findings"' in page and "首页未展示许可证编号" in page
+    english = client.get("/overviews/province/", headers={"accept-language": "en"}).content.decode()
+    assert "License number not on the home page" in english

@@ -17,9 +17,9 @@ def test_the_agency_figures_are_five_aggregate_queries(book: Book, django_assert
         queries.agency_overview(user, TODAY)
 
 
-def test_the_province_figures_are_five_aggregate_queries(book: Book, django_assert_num_queries: Any) -> None:
+def test_the_province_figures_are_six_aggregate_queries(book: Book, django_assert_num_queries: Any) -> None:
     user = fresh(book.personas.reviewer)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         queries.province_overview(user, TODAY)
 
 

@@ -129,6 +129,14 @@ class AnnualReports(Schema):
     prefectures: list[PrefectureReports]
 
 
+class FindingCount(Schema):
+    code: str
+    label: str
+    severity: str
+    count: int
+    licenses: int
+
+
 class ProvinceStats(Schema):
     today: str
     province_code: str
@@ -137,6 +145,7 @@ class ProvinceStats(Schema):
     compliance: list[StepCompliance]
     annual_reports: AnnualReports
     licenses_by_state: list[StateCount]
+    site_findings: list[FindingCount]
 
 
 class FoundCase(Schema):

@@ -28,6 +28,7 @@ from icpdesk.accounts.choices import OrgKind
 from icpdesk.calendars.services import get_calendar
 from icpdesk.cases import access
 from icpdesk.cases.models import Application, Deadline
+from icpdesk.core import sitecheck
 from icpdesk.core.lifecycle import QUEUE_ROLE, STATE_LABELS, STEPS, State
 from icpdesk.core.periods import add_months, day_in_year, shift
 from icpdesk.enterprises.access import organisation_of
@@ -37,6 +38,7 @@ from icpdesk.lib.packs import current_pack
 from icpdesk.licenses import actions as license_actions
 from icpdesk.licenses.models import AnnualReport, License
 from icpdesk.licenses.services import returned_change_outstanding, visible_licenses
+from icpdesk.monitoring.models import Finding
 
 DUTY_DAYS = 90
 WEEKS = 12
@@ -451,6 +453,28 @@ def _licenses_by_state(province_code: str, en: bool) -> list[dict[str, Any]]:
     ]
 
 
+def _site_findings(province_code: str, en: bool) -> list[dict[str, Any]]:
+    """The open findings of the weekly site scans on the province's licenses, by finding code."""
+    rows = {
+        row["code"]: row
+        for row in Finding.objects.filter(state=Finding.State.OPEN, license__province_code=province_code)
+        .order_by()
+        .values("code")
+        .annotate(count=Count("id"), licenses=Count("license", distinct=True))
+    }
+    return [
+        {
+            "code": code,
+            "label": english if en else zh,
+            "severity": str(severity),
+            "count": rows[code]["count"],
+            "licenses": rows[code]["licenses"],
+        }
+        for code, (severity, zh, english) in sitecheck.CODES.items()
+        if code in rows
+    ]
+
+
 def province_overview(user: Any, today: date, *, en: bool = False) -> dict[str, Any]:
     """The province at a glance (403 for anyone but the regulator's staff)."""
     require_regulator(user)
@@ -464,6 +488,7 @@ def province_overview(user: Any, today: date, *, en: bool = False) -> dict[str, 
         "compliance": _compliance(province, today, en),
         "annual_reports": _annual(province, today),
         "licenses_by_state": _licenses_by_state(province, en),
+        "site_findings": _site_findings(province, en),
     }
 
 
