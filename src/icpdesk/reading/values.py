@@ -14,6 +14,7 @@ import datetime
 import re
 
 from icpdesk.core.identifiers import mask_id_number
+from icpdesk.core.rules.reference import PROVINCE_NAMES
 
 __all__ = [
     "REGION_NAMES",
@@ -173,37 +174,7 @@ def parse_amount(text: str) -> int | None:
 # Names a document gives a place, with the code the profile records for it.
 # Full names come before the short ones so 青海省海南藏族自治州 is Qinghai.
 _PROVINCE_NAMES: tuple[tuple[str, str], ...] = (
-    ("北京市", "CN-BJ"),
-    ("天津市", "CN-TJ"),
-    ("河北省", "CN-HE"),
-    ("山西省", "CN-SX"),
-    ("内蒙古自治区", "CN-NM"),
-    ("辽宁省", "CN-LN"),
-    ("吉林省", "CN-JL"),
-    ("黑龙江省", "CN-HL"),
-    ("上海市", "CN-SH"),
-    ("江苏省", "CN-JS"),
-    ("浙江省", "CN-ZJ"),
-    ("安徽省", "CN-AH"),
-    ("福建省", "CN-FJ"),
-    ("江西省", "CN-JX"),
-    ("山东省", "CN-SD"),
-    ("河南省", "CN-HA"),
-    ("湖北省", "CN-HB"),
-    ("湖南省", "CN-HN"),
-    ("广东省", "CN-GD"),
-    ("广西壮族自治区", "CN-GX"),
-    ("海南省", "CN-HI"),
-    ("重庆市", "CN-CQ"),
-    ("四川省", "CN-SC"),
-    ("贵州省", "CN-GZ"),
-    ("云南省", "CN-YN"),
-    ("西藏自治区", "CN-XZ"),
-    ("陕西省", "CN-SN"),
-    ("甘肃省", "CN-GS"),
-    ("青海省", "CN-QH"),
-    ("宁夏回族自治区", "CN-NX"),
-    ("新疆维吾尔自治区", "CN-XJ"),
+    *PROVINCE_NAMES,
     ("香港特别行政区", "CN-HK"),
     ("澳门特别行政区", "CN-MO"),
 )

@@ -163,6 +163,8 @@ def province_abbreviations(province: str) -> frozenset[str] | None:
 
 # ------------------------------------------------------------------ server regions
 
+# Each mainland province's full name with its ISO 3166-2 code, in the order above.
+PROVINCE_NAMES: tuple[tuple[str, str], ...] = tuple((names[0], names[2]) for names, _ in _PROVINCES)
 MAINLAND = frozenset(name for names, _ in _PROVINCES for name in names if name.startswith("CN-"))
 REGION_NAMES: dict[str, Text] = {
     "CN-HK": Text("香港", "Hong Kong"),
