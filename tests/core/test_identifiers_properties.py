@@ -241,7 +241,7 @@ def test_the_desk_refuses_a_number_exactly_when_stdnum_or_the_desks_own_rules_do
         assert region in ("830000", "620201") or stdnum_knows(region)
         try:
             ric.get_birth_place(number)
-        except ric.InvalidComponent:
+        except (ric.InvalidComponent, KeyError):  # stdnum's KeyError: see stdnum_accepts
             pass
         else:
             raise AssertionError("stdnum refused for another reason")
